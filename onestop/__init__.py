@@ -1,0 +1,1 @@
+"""The composition root: configuration and the `onestop` command line that wires the layers together."""

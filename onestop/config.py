@@ -1,0 +1,203 @@
+"""Configuration: one TOML file plus ONESTOP_<SECTION>_<KEY> overrides, decoded into typed structs.
+
+A leaf module (import-linter): standard library and msgspec only, so the TUI can load it cheaply.
+Any unknown key, wrong type or malformed URL raises ConfigError naming the key; the CLI exits 2 on it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import zoneinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+
+ENV_PREFIX = "ONESTOP_"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the key (e.g. `database.url`)."""
+
+
+class _Section(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class SiteConfig(_Section):
+    name: str = "示范镇卫生院"
+    region_code: str = "320923"  # 6-digit county code: the first part of every health-record number
+    township_code: str = "001"  # 3-digit township code: the second part (BPHS-2017)
+    default_village_code: str = "901"  # 901–999 = other; used when the desk does not choose a village
+    timezone: str = "Asia/Shanghai"  # queue numbers and "one visit a day" follow local midnight
+    hypertension_screening_age: int = 18  # WS-T-872: all adults ≥18 from 2026-03-01 (BPHS-2017 said 35)
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite:///var/onestop.db"
+    busy_timeout_s: float = 10.0  # SQLite: how long a writer waits for the lock before "database busy"
+
+
+class ApiConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = 8750
+    public_url: str = "http://127.0.0.1:8750"  # what QR codes point at
+    session_hours: float = 12.0  # a staff bearer token lasts one working day
+
+
+class PrinterConfig(_Section):
+    url: str = "preview://var/tickets"
+    paper_mm: int = 80
+    native_qr: bool = True
+
+
+class DeviceConfig(_Section):
+    id: str
+    kind: str
+    protocol: str
+    url: str
+    station: str
+
+
+class TuiConfig(_Section):
+    server: str = "http://127.0.0.1:8750"
+    lang: str = "zh_CN"
+    station: str = "front-desk-1"
+
+
+class Settings(_Section):
+    site: SiteConfig = msgspec.field(default_factory=SiteConfig)
+    database: DatabaseConfig = msgspec.field(default_factory=DatabaseConfig)
+    api: ApiConfig = msgspec.field(default_factory=ApiConfig)
+    printer: PrinterConfig = msgspec.field(default_factory=PrinterConfig)
+    tui: TuiConfig = msgspec.field(default_factory=TuiConfig)
+    devices: list[DeviceConfig] = msgspec.field(default_factory=list)
+
+
+_SECTIONS = {"site", "database", "api", "printer", "tui"}
+_DEVICE_KINDS = {"blood_pressure", "height_weight", "body_composition", "glucose", "hba1c", "spo2", "peak_flow"}
+
+
+def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Read the TOML file (if any), apply environment overrides, decode and check. Raises ConfigError."""
+    env = dict(os.environ if env is None else env)
+    if path is None and env.get("ONESTOP_CONFIG"):
+        path = env["ONESTOP_CONFIG"]
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"configuration file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from None
+    _apply_env(raw, env)
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    _check(settings)
+    return settings
+
+
+def _apply_env(raw: dict[str, Any], env: dict[str, str]) -> None:
+    """ONESTOP_DATABASE_URL=… sets [database] url. Values are strings; msgspec converts (strict=False)."""
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == "ONESTOP_CONFIG":
+            continue
+        rest = name[len(ENV_PREFIX) :].lower()
+        section, _, key = rest.partition("_")
+        if section not in _SECTIONS or not key:
+            raise ConfigError(
+                f"environment variable {name}: unknown section {section!r} "
+                f"(known: {', '.join(sorted(_SECTIONS))}); devices are configured in the file only"
+            )
+        target = raw.setdefault(section, {})
+        if not isinstance(target, dict):
+            raise ConfigError(f"{section} must be a table")
+        if value.lower() in ("true", "false"):
+            target[key] = value.lower() == "true"
+        else:
+            target[key] = value
+
+
+def _describe(exc: msgspec.ValidationError) -> str:
+    # msgspec says e.g. "Object contains unknown field `bogus` - at `$.site`"; turn the path into `site.bogus`.
+    text = str(exc)
+    match = re.match(r"(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", text)
+    msg, path = (match.group("msg"), match.group("path")) if match else (text, None)
+    key = (path or "").lstrip(".").replace("[", ".").replace("]", "")
+    unknown = re.search(r"unknown field `([^`]+)`", msg)
+    if unknown:
+        key = f"{key}.{unknown.group(1)}" if key else unknown.group(1)
+        return f"{key}: unknown key"
+    return f"{key or 'configuration'}: {msg}"
+
+
+def _check(s: Settings) -> None:
+    if not re.fullmatch(r"[0-9]{6}", s.site.region_code):
+        raise ConfigError(f"site.region_code: must be a 6-digit county code, got {s.site.region_code!r}")
+    if not re.fullmatch(r"[0-9]{3}", s.site.township_code):
+        raise ConfigError(f"site.township_code: must be 3 digits, got {s.site.township_code!r}")
+    if not re.fullmatch(r"[0-9]{3}", s.site.default_village_code):
+        raise ConfigError(f"site.default_village_code: must be 3 digits, got {s.site.default_village_code!r}")
+    try:
+        zoneinfo.ZoneInfo(s.site.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"site.timezone: unknown time zone {s.site.timezone!r}") from None
+    _check_url("database.url", s.database.url, {"sqlite", "postgresql", "postgres"})
+    _check_url("api.public_url", s.api.public_url, {"http", "https"}, need_host=True)
+    _check_url("tui.server", s.tui.server, {"http", "https"}, need_host=True)
+    _check_url("printer.url", s.printer.url, {"tcp", "serial", "usb", "file", "preview"})
+    if not (0 < s.api.port < 65536):
+        raise ConfigError(f"api.port: must be 1–65535, got {s.api.port}")
+    if s.printer.paper_mm not in (58, 80):
+        raise ConfigError(f"printer.paper_mm: must be 58 or 80, got {s.printer.paper_mm}")
+    if s.tui.lang not in ("zh_CN", "en"):
+        raise ConfigError(f"tui.lang: must be zh_CN or en, got {s.tui.lang!r}")
+    seen: set[str] = set()
+    for i, dev in enumerate(s.devices):
+        if dev.kind not in _DEVICE_KINDS:
+            raise ConfigError(
+                f"devices[{i}].kind: unknown kind {dev.kind!r} (known: {', '.join(sorted(_DEVICE_KINDS))})"
+            )
+        if dev.id in seen:
+            raise ConfigError(f"devices[{i}].id: duplicate device id {dev.id!r}")
+        seen.add(dev.id)
+
+
+def _check_url(key: str, url: str, schemes: set[str], *, need_host: bool = False) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in schemes:
+        raise ConfigError(
+            f"{key}: malformed URL {url!r}: scheme must be one of {', '.join(sorted(schemes))}"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{key}: malformed URL {url!r}: bad port") from None
+    if need_host and not parts.hostname:
+        raise ConfigError(f"{key}: malformed URL {url!r}: no host")
+    if parts.scheme.startswith("postgres") and not parts.hostname:
+        raise ConfigError(f"{key}: malformed URL {url!r}: no host")
+    if parts.scheme == "sqlite" and not parts.path.lstrip("/"):
+        raise ConfigError(f"{key}: malformed URL {url!r}: no file path")
+    del port
+
+
+def sqlite_path(url: str) -> Path:
+    """sqlite:///var/onestop.db → var/onestop.db (relative); sqlite:////abs/x.db → /abs/x.db."""
+    path = urlsplit(url).path
+    return Path(path[1:]) if path.startswith("/") else Path(path)
+
+
+def redacted(settings: Settings) -> dict[str, Any]:
+    """The effective configuration for `onestop config check`, with passwords in URLs hidden."""
+    data: dict[str, Any] = msgspec.to_builtins(settings)
+    db = urlsplit(settings.database.url)
+    if db.password:
+        data["database"]["url"] = settings.database.url.replace(f":{db.password}@", ":***@")
+    return data
