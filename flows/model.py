@@ -231,3 +231,66 @@ class ApiError(Struct):
     message: str
     field: str | None = None
     details: dict[str, object] = msgspec.field(default_factory=dict)
+
+
+# --- record contents shown in the summary (later issues add to these) -----------------------------------
+
+
+class ObservationSource(enum.StrEnum):
+    DEVICE = "device"
+    MANUAL = "manual"
+    SELF_CHECK = "self_check"
+    HOME = "home"
+
+
+class Observation(Struct):
+    """One measured or entered value in the units of DESIGN.md (mmHg, mmol/L, kg, cm, %)."""
+
+    id: int
+    resident_id: int
+    code: str  # sbp | dbp | pulse | weight | height | waist | bmi | fpg | hba1c | tc | ldl | hdl | tg | spo2 | fev1_fvc …
+    value: float
+    unit: str
+    source: ObservationSource
+    observed_at: dt.datetime
+    visit_id: int | None = None
+    device_id: str | None = None
+
+
+class ContractStatus(enum.StrEnum):
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+
+
+class Contract(Struct):
+    """Family-doctor signing (家庭医生签约): one team per resident at a time, normally ≥1 year."""
+
+    id: int
+    resident_id: int
+    team_id: int
+    package: str  # basic | personalised
+    start_date: dt.date
+    end_date: dt.date
+    status: ContractStatus
+
+
+class Condition(enum.StrEnum):
+    HYPERTENSION = "hypertension"
+    DIABETES = "diabetes"
+    DYSLIPIDAEMIA = "dyslipidaemia"
+    OBESITY = "obesity"
+    COPD = "copd"
+
+
+class ResidentSummary(Struct):
+    """The read-only summary the desk opens: the record, household, signing, conditions, latest values."""
+
+    resident: Resident
+    household: Household | None
+    household_members: tuple[ResidentHit, ...]
+    contract: Contract | None
+    team: FamilyDoctorTeam | None
+    conditions: tuple[Condition, ...]
+    latest: tuple[Observation, ...]  # the newest observation of each code
+    recent_visits: tuple[Visit, ...]
