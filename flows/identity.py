@@ -62,15 +62,11 @@ def parse_id_number(raw: str, *, today: dt.date) -> IdNumber:
     if len(text) != 18:
         raise IdNumberError(f"ID number must have 18 characters, got {len(text)}", IdCheck.LENGTH)
     if not _DIGITS17.fullmatch(text[:17]) or not (text[17].isdigit() or text[17] == "X"):
-        raise IdNumberError(
-            "ID number must be 17 digits followed by a digit or X", IdCheck.CHARACTERS
-        )
+        raise IdNumberError("ID number must be 17 digits followed by a digit or X", IdCheck.CHARACTERS)
     try:
         birth = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
-        raise IdNumberError(
-            f"ID number holds an impossible birth date {text[6:14]}", IdCheck.DATE
-        ) from None
+        raise IdNumberError(f"ID number holds an impossible birth date {text[6:14]}", IdCheck.DATE) from None
     if birth.year < 1880:
         raise IdNumberError(f"ID number holds an impossible birth date {text[6:14]}", IdCheck.DATE)
     if birth > today:
@@ -155,9 +151,7 @@ def record_number_prefix(county_code: str, township_code: str, village_code: str
     if not re.fullmatch(r"[0-9]{6}", county_code):
         raise InvalidInput(f"county code must be 6 digits, got {county_code!r}", field="region_code")
     if not re.fullmatch(r"[0-9]{3}", township_code):
-        raise InvalidInput(
-            f"township code must be 3 digits, got {township_code!r}", field="township_code"
-        )
+        raise InvalidInput(f"township code must be 3 digits, got {township_code!r}", field="township_code")
     return county_code + township_code + validate_village_code(village_code)
 
 

@@ -78,7 +78,15 @@ class Settings(_Section):
 
 
 _SECTIONS = {"site", "database", "api", "printer", "tui"}
-_DEVICE_KINDS = {"blood_pressure", "height_weight", "body_composition", "glucose", "hba1c", "spo2", "peak_flow"}
+_DEVICE_KINDS = {
+    "blood_pressure",
+    "height_weight",
+    "body_composition",
+    "glucose",
+    "hba1c",
+    "spo2",
+    "peak_flow",
+}
 
 
 def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -172,9 +180,7 @@ def _check(s: Settings) -> None:
 def _check_url(key: str, url: str, schemes: set[str], *, need_host: bool = False) -> None:
     parts = urlsplit(url)
     if parts.scheme not in schemes:
-        raise ConfigError(
-            f"{key}: malformed URL {url!r}: scheme must be one of {', '.join(sorted(schemes))}"
-        )
+        raise ConfigError(f"{key}: malformed URL {url!r}: scheme must be one of {', '.join(sorted(schemes))}")
     try:
         port = parts.port
     except ValueError:

@@ -1,0 +1,61 @@
+"""`onestop db …` and `onestop demo-data`: open the database from the settings, run one job, close it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from onestop.config import Settings
+
+if TYPE_CHECKING:
+    from db.demo_load import TownshipCounts
+
+
+async def migrate(settings: Settings) -> list[str]:
+    from db.engine import close, connect
+    from db.engine import migrate as run_migrations
+
+    db = await connect(settings.database)
+    try:
+        return await run_migrations(db)
+    finally:
+        await close(db)
+
+
+async def backup(settings: Settings, path: Path) -> None:
+    from db.engine import backup as run_backup
+    from db.engine import close, connect
+
+    db = await connect(settings.database)
+    try:
+        await run_backup(db, path)
+    finally:
+        await close(db)
+
+
+async def demo_data(settings: Settings, *, residents: int, seed: int) -> TownshipCounts:
+    """Load a synthetic township with a progress bar on standard error."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from db.demo_load import load_township
+    from db.engine import close, connect
+    from db.engine import migrate as run_migrations
+
+    today = dt.datetime.now(zoneinfo.ZoneInfo(settings.site.timezone)).date()
+    db = await connect(settings.database)
+    try:
+        await run_migrations(db)
+        columns = (TextColumn("residents"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("load", total=residents)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return await load_township(
+                db, residents=residents, seed=seed, site=settings.site, today=today, progress=progress
+            )
+    finally:
+        await close(db)
