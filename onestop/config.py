@@ -137,7 +137,7 @@ def _describe(exc: msgspec.ValidationError) -> str:
     text = str(exc)
     match = re.match(r"(?P<msg>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", text)
     msg, path = (match.group("msg"), match.group("path")) if match else (text, None)
-    key = (path or "").lstrip(".").replace("[", ".").replace("]", "")
+    key = (path or "").lstrip(".")
     unknown = re.search(r"unknown field `([^`]+)`", msg)
     if unknown:
         key = f"{key}.{unknown.group(1)}" if key else unknown.group(1)
