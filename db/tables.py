@@ -1,0 +1,424 @@
+"""Piccolo tables for the data outline of DESIGN.md; only db/ sees these rows (stores return flows structs).
+
+Conventions:
+- every timestamp is `Timestamptz` (stored in UTC, returned aware);
+- closed sets (steps, roles, statuses) are short varchars holding the flows enum values;
+- foreign keys are NOT NULL unless marked null=True (Piccolo's default is nullable); clinical rows
+  reference the resident with ON DELETE RESTRICT: a health record must never vanish as a side effect;
+- composite, partial and multi-column unique indexes are raw SQL in the index migration
+  (db/migrations/onestop_…_indexes.py): Piccolo cannot declare them, and it adds unique constraints with
+  ALTER TABLE ADD CONSTRAINT, which SQLite does not have;
+- Piccolo adds the `id` primary key itself; the `id: Serial` annotations only tell mypy it is there.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    Bytea,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+KEEP = OnDelete.restrict  # clinical and audit links: refuse to delete what they point at
+UNLINK = OnDelete.set_null  # optional links: deleting the target just clears the link
+
+
+# --- staff --------------------------------------------------------------------------------------------
+
+
+class FamilyDoctorTeam(Table, tablename="family_doctor_team"):
+    """A family doctor team (家庭医生团队) and the consulting room its queue is called to."""
+
+    id: Serial
+
+    name = Varchar(length=100, unique=True)
+    room = Varchar(length=50)
+
+
+class Staff(Table, tablename="staff"):
+    """A nurse, doctor or administrator; the password hash comes from the API's key-derivation function."""
+
+    id: Serial
+
+    username = Varchar(length=64, unique=True)
+    display_name = Varchar(length=100)
+    role = Varchar(length=16)  # flows.model.Role
+    password_hash = Text()
+    team = ForeignKey(references=FamilyDoctorTeam, null=True, on_delete=UNLINK)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class StaffSession(Table, tablename="staff_session"):
+    """A bearer token of a logged-in staff member; only the token's hash is stored."""
+
+    id: Serial
+
+    token_hash = Varchar(length=128, unique=True)
+    staff = ForeignKey(references=Staff, on_delete=OnDelete.cascade, index=True, null=False)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+# --- residents and households --------------------------------------------------------------------------
+
+
+class Household(Table, tablename="household"):
+    """A household (家庭): its members are the residents that point at it."""
+
+    id: Serial
+
+    address = Text()
+    # Plain integer, not a foreign key: household ↔ resident would be a cycle, which PostgreSQL cannot
+    # create table by table. The store checks that the head is a member.
+    head_resident_id = Integer(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class Resident(Table, tablename="resident"):
+    """A resident and their health record (居民健康档案); search columns are precomputed and indexed."""
+
+    id: Serial
+
+    id_number = Varchar(length=18, unique=True)  # GB 11643, normalised (upper-case X, 18 characters)
+    record_number = Varchar(length=17, unique=True)  # BPHS-2017 county+township+village+sequence
+    village_code = Varchar(length=3)
+    name = Varchar(length=64, index=True)
+    name_initials = Varchar(length=32, index=True)  # pinyin initials, lower-case ascii (张三 → zs)
+    sex = Varchar(length=8)  # flows.model.Sex
+    birth_date = Date()
+    phone = Varchar(length=20, null=True, default=None, index=True)
+    phone_last4 = Varchar(length=4, null=True, default=None, index=True)
+    address = Text(null=True, default=None)
+    household = ForeignKey(references=Household, null=True, on_delete=UNLINK, index=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Contract(Table, tablename="contract"):
+    """Family-doctor signing (家庭医生签约): team, service package, period and status."""
+
+    id: Serial
+
+    resident = ForeignKey(
+        references=Resident, on_delete=KEEP, null=False
+    )  # (resident, status) index: index migration
+    team = ForeignKey(references=FamilyDoctorTeam, on_delete=KEEP, index=True, null=False)
+    package = Varchar(length=32)  # basic | personalised
+    start_date = Date()
+    end_date = Date()
+    status = Varchar(length=16)  # flows.model.ContractStatus
+    signed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    created_at = Timestamptz()
+
+
+# --- visits, queues and tickets -------------------------------------------------------------------------
+
+
+class Visit(Table, tablename="visit"):
+    """One pass through the one-stop flow; `step` is where it stands, the events are its history."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)  # + (resident, visit_date) index
+    visit_date = Date(index=True)  # local date in the site's time zone
+    step = Varchar(length=32)  # flows.model.Step
+    opened_at = Timestamptz()
+    opened_by = ForeignKey(references=Staff, on_delete=KEEP, null=False)
+    closed_at = Timestamptz(null=True, default=None)
+    queue_kind = Varchar(length=32, null=True, default=None)  # flows.model.QueueKind
+    team = ForeignKey(references=FamilyDoctorTeam, null=True, on_delete=UNLINK)
+    referral_direction = Varchar(length=16, null=True, default=None)
+    updated_at = Timestamptz()
+
+
+class VisitEvent(Table, tablename="visit_event"):
+    """A saved transition of a visit: the move, from and to which step, who and when, and why."""
+
+    id: Serial
+
+    visit = ForeignKey(references=Visit, on_delete=OnDelete.cascade, null=False)
+    seq = Integer()
+    move = Varchar(length=32)  # flows.model.Move
+    from_step = Varchar(length=32)
+    to_step = Varchar(length=32)
+    actor = ForeignKey(references=Staff, on_delete=KEEP, null=False)
+    at = Timestamptz()
+    reason = Text(null=True, default=None)
+
+
+class QueueTicket(Table, tablename="queue_ticket"):
+    """A queue number (排队号) of a visit: per queue and local day, called to a room."""
+
+    id: Serial
+
+    visit = ForeignKey(references=Visit, on_delete=KEEP, index=True, null=False)
+    queue = Varchar(length=64)  # own team's room queue, general practice, emergency …
+    queue_date = Date()
+    number = Integer()
+    priority = Integer(default=0)  # higher is called first (signed residents to their own team)
+    status = Varchar(length=16)  # waiting | called | done | skipped
+    room = Varchar(length=50, null=True, default=None)
+    created_at = Timestamptz()
+    called_at = Timestamptz(null=True, default=None)
+
+
+class PrintJob(Table, tablename="print_job"):
+    """Bytes for the ticket printer, kept until printed so a jam or a restart loses nothing."""
+
+    id: Serial
+
+    ticket = ForeignKey(references=QueueTicket, null=True, on_delete=UNLINK)
+    kind = Varchar(length=32)  # ticket | test | slip
+    payload = Bytea()
+    status = Varchar(length=16, index=True)  # pending | printing | done | failed
+    attempts = Integer(default=0)
+    last_error = Text(null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+# --- devices and measurements ---------------------------------------------------------------------------
+
+
+class Device(Table, tablename="device"):
+    """A measuring device of the configuration (`[[devices]]`), identified by its configured id."""
+
+    id: Serial
+
+    device_id = Varchar(length=64, unique=True)
+    kind = Varchar(length=32)
+    protocol = Varchar(length=64)
+    url = Text()
+    station = Varchar(length=64)
+    last_seen_at = Timestamptz(null=True, default=None)
+
+
+class Reading(Table, tablename="reading"):
+    """One value a device sent, with the raw frame it came in, until a visit claims it."""
+
+    id: Serial
+
+    device = ForeignKey(references=Device, on_delete=KEEP, index=True, null=False)
+    code = Varchar(length=32)  # sbp | dbp | pulse | weight | …
+    value = DoublePrecision()
+    unit = Varchar(length=16)  # converted at the driver boundary; the raw frame keeps the original
+    raw_frame = Bytea()
+    measured_at = Timestamptz(index=True)
+    stable = Boolean(default=True)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK, index=True)  # claimed by
+    claimed_at = Timestamptz(null=True, default=None)
+
+
+# --- the clinical record --------------------------------------------------------------------------------
+
+
+class Observation(Table, tablename="observation"):
+    """Every measured or entered value with its source; (resident, code, observed_at) in the index migration."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK, index=True)
+    code = Varchar(length=32)
+    value = DoublePrecision()
+    unit = Varchar(length=16)
+    source = Varchar(length=16)  # flows.model.ObservationSource
+    device_id = Varchar(length=64, null=True, default=None)  # the configured device id, if any
+    reading = ForeignKey(references=Reading, null=True, on_delete=UNLINK)
+    observed_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class QuestionnaireAnswer(Table, tablename="questionnaire_answer"):
+    """A filled questionnaire (e.g. CAT for COPD, TCM constitution) with its answers and score."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    questionnaire = Varchar(length=64)
+    answers = JSON()
+    score = DoublePrecision(null=True, default=None)
+    result = Varchar(length=64, null=True, default=None)
+    answered_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class Diagnosis(Table, tablename="diagnosis"):
+    """A chronic condition of a resident: ICD-10 code, basis, and whether it is confirmed."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    condition = Varchar(length=32)  # flows.model.Condition
+    icd10 = Varchar(length=16)
+    basis = Text(null=True, default=None)
+    status = Varchar(length=16)  # confirmed | suspected | ruled_out
+    diagnosed_at = Timestamptz()
+    diagnosed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class ManagementPlan(Table, tablename="management_plan"):
+    """Graded management (分类分级管理) of one condition: class, targets, lifestyle advice."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    condition = Varchar(length=32)
+    management_class = Varchar(length=32)
+    targets = JSON()
+    lifestyle_advice = Text(null=True, default=None)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+    created_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class Prescription(Table, tablename="prescription"):
+    """One drug of a plan: dose, frequency, long-term (长期处方) and shortage (缺药登记) flags."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
+    plan = ForeignKey(references=ManagementPlan, null=True, on_delete=UNLINK, index=True)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    drug = Varchar(length=100)
+    dose = Varchar(length=50)
+    frequency = Varchar(length=50)
+    long_term = Boolean(default=False)
+    shortage = Boolean(default=False)
+    start_date = Date()
+    end_date = Date(null=True, default=None)
+    prescribed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    created_at = Timestamptz()
+
+
+class FollowUp(Table, tablename="follow_up"):
+    """A follow-up (随访) booked per condition and follow-up class; done when its visit happened."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    condition = Varchar(length=32)
+    follow_up_class = Varchar(length=32, null=True, default=None)
+    due_date = Date(index=True)
+    mode = Varchar(length=16)  # clinic | home | phone | online
+    done_at = Timestamptz(null=True, default=None)
+    result = Text(null=True, default=None)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    staff = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    created_at = Timestamptz()
+
+
+class Referral(Table, tablename="referral"):
+    """A referral (转诊) up, down or emergency: reasons, destination and what came of it."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    direction = Varchar(length=16)  # up | down | emergency | received
+    urgency = Varchar(length=16)
+    reasons = Text()
+    destination = Varchar(length=200)
+    status = Varchar(length=16)  # open | accepted | completed | cancelled
+    result = Text(null=True, default=None)
+    created_at = Timestamptz()
+    created_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    closed_at = Timestamptz(null=True, default=None)
+
+
+class Appointment(Table, tablename="appointment"):
+    """A booking (预约挂号) or an announced incoming referral, at a time, for a team."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    team = ForeignKey(references=FamilyDoctorTeam, null=True, on_delete=UNLINK)
+    purpose = Varchar(length=32)  # booking | follow_up | incoming_referral
+    scheduled_for = Timestamptz(index=True)
+    status = Varchar(length=16)  # booked | arrived | cancelled | missed
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    created_at = Timestamptz()
+
+
+class AccessToken(Table, tablename="access_token"):
+    """A patient's QR-code token (hash only): what it may show, until when, and whether it was revoked."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
+    token_hash = Varchar(length=128, unique=True)
+    scope = Varchar(length=32)
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    created_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+# --- audit and bookkeeping ------------------------------------------------------------------------------
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Who read or wrote what, when, from where; (entity, entity_id) in the index migration."""
+
+    id: Serial
+
+    at = Timestamptz(index=True)
+    # Plain integer: a failed login has no staff row, and the log must outlive staff accounts.
+    actor_id = Integer(null=True, default=None, index=True)
+    action = Varchar(length=32)
+    entity = Varchar(length=32)
+    entity_id = BigInt(null=True, default=None)
+    detail = Text(null=True, default=None)
+    address = Varchar(length=64, null=True, default=None)
+
+
+class Counter(Table, tablename="counter"):
+    """Gap-free sequences (e.g. record numbers per prefix), bumped inside the writing transaction."""
+
+    id: Serial
+
+    name = Varchar(length=64, unique=True)
+    value = BigInt(default=0)
+
+
+ALL_TABLES: tuple[type[Table], ...] = (
+    FamilyDoctorTeam,
+    Staff,
+    StaffSession,
+    Household,
+    Resident,
+    Contract,
+    Visit,
+    VisitEvent,
+    QueueTicket,
+    PrintJob,
+    Device,
+    Reading,
+    Observation,
+    QuestionnaireAnswer,
+    Diagnosis,
+    ManagementPlan,
+    Prescription,
+    FollowUp,
+    Referral,
+    Appointment,
+    AccessToken,
+    AuditEvent,
+    Counter,
+)

@@ -1,0 +1,181 @@
+"""Visits: open one a day per resident, move it through flows.visit.advance, read it back with its events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+
+from db import convert
+from db.engine import Database, write_transaction
+from db.errors import is_unique_violation
+from db.tables import FamilyDoctorTeam, Resident, Staff, Visit, VisitEvent
+from flows.errors import Conflict, NotFound
+from flows.model import MoveRequest, Step, StepEvent
+from flows.model import Visit as VisitStruct
+from flows.visit import advance
+
+_EVENT_COLUMNS = "visit, seq, move, from_step, to_step, actor, at, reason"
+
+
+async def open_visit(
+    db: Database, resident_id: int, *, actor_id: int, now: dt.datetime, tz: str
+) -> VisitStruct:
+    """Open today's visit at intake. A second open visit the same local day is refused (Conflict)."""
+    visit_date = now.astimezone(zoneinfo.ZoneInfo(tz)).date()
+    at = convert.utc(now)
+    try:
+        async with write_transaction(db):
+            if not await Resident.exists().where(Resident.id == resident_id):
+                raise NotFound(
+                    f"no resident with id {resident_id}", field="resident_id", details={"id": resident_id}
+                )
+            await _require_staff(actor_id)
+            await _refuse_second_open(resident_id, visit_date)
+            rows = await Visit.insert(
+                Visit(
+                    resident=resident_id,
+                    visit_date=visit_date,
+                    step=Step.INTAKE.value,
+                    opened_at=at,
+                    opened_by=actor_id,
+                    updated_at=at,
+                )
+            )
+    except Exception as exc:
+        # Two terminals opening at the same instant: the partial unique index refuses the second.
+        if is_unique_violation(exc):
+            await _refuse_second_open(resident_id, visit_date)
+        raise
+    return VisitStruct(
+        id=rows[0]["id"],
+        resident_id=resident_id,
+        visit_date=visit_date,
+        step=Step.INTAKE,
+        opened_at=at,
+        opened_by=actor_id,
+    )
+
+
+async def get_visit(db: Database, visit_id: int) -> VisitStruct:
+    """The visit with every saved step event: a terminal resumes it exactly where it stands."""
+    rows = await Visit.raw(f"SELECT {convert.VISIT_COLUMNS} FROM visit WHERE id = {{}}", visit_id)
+    if not rows:
+        raise NotFound(f"no visit with id {visit_id}", field="visit_id", details={"id": visit_id})
+    events = await _events([visit_id])
+    return convert.visit(rows[0], events[visit_id])
+
+
+async def move_visit(
+    db: Database, visit_id: int, request: MoveRequest, *, actor_id: int, now: dt.datetime
+) -> VisitStruct:
+    """Apply one move and save it with who and when. Refused moves and stale steps write nothing."""
+    async with write_transaction(db):
+        current = await get_visit(db, visit_id)
+        moved = advance(current, request, actor_id=actor_id, now=convert.utc(now))
+        await _require_staff(actor_id)
+        if moved.team_id not in (None, current.team_id):
+            await _require_team(moved.team_id)
+        # Guarded by the step we read: on PostgreSQL a concurrent mover that committed first leaves this
+        # UPDATE with no row (SQLite's IMMEDIATE transaction already serialises the two).
+        updated = (
+            await Visit.update(
+                {
+                    Visit.step: moved.step.value,
+                    Visit.closed_at: moved.closed_at,
+                    Visit.queue_kind: moved.queue_kind.value if moved.queue_kind else None,
+                    Visit.team: moved.team_id,
+                    Visit.referral_direction: moved.referral_direction,
+                    Visit.updated_at: convert.utc(now),
+                }
+            )
+            .where((Visit.id == visit_id) & (Visit.step == current.step.value))
+            .returning(Visit.id)
+        )
+        if not updated:
+            raise Conflict(
+                f"visit {visit_id} was moved by another terminal while this move was made; reload it",
+                field="expected_step",
+                details={"visit_id": visit_id},
+            )
+        event = moved.events[-1]
+        await VisitEvent.insert(
+            VisitEvent(
+                visit=visit_id,
+                seq=event.seq,
+                move=event.move.value,
+                from_step=event.from_step.value,
+                to_step=event.to_step.value,
+                actor=event.actor_id,
+                at=event.at,
+                reason=event.reason,
+            )
+        )
+    return moved
+
+
+async def list_visits(
+    db: Database,
+    *,
+    resident_id: int | None = None,
+    visit_date: dt.date | None = None,
+    open_only: bool = False,
+    limit: int = 50,
+) -> list[VisitStruct]:
+    """Newest first, each with its events."""
+    where: list[str] = []
+    args: list[object] = []
+    if resident_id is not None:
+        where.append("resident = {}")
+        args.append(resident_id)
+    if visit_date is not None:
+        where.append("visit_date = {}")
+        args.append(visit_date)
+    if open_only:
+        where.append("closed_at IS NULL")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    limit = max(1, min(limit, 500))
+    rows = await Visit.raw(
+        f"SELECT {convert.VISIT_COLUMNS} FROM visit {clause} ORDER BY opened_at DESC, id DESC LIMIT {limit}",
+        *args,
+    )
+    events = await _events([row["id"] for row in rows])
+    return [convert.visit(row, events[row["id"]]) for row in rows]
+
+
+async def _events(visit_ids: list[int]) -> dict[int, list[StepEvent]]:
+    by_visit: dict[int, list[StepEvent]] = defaultdict(list)
+    if visit_ids:
+        marks = ", ".join("{}" for _ in visit_ids)
+        rows = await VisitEvent.raw(
+            f"SELECT {_EVENT_COLUMNS} FROM visit_event WHERE visit IN ({marks}) ORDER BY visit, seq",
+            *visit_ids,
+        )
+        for row in rows:
+            by_visit[row["visit"]].append(convert.step_event(row))
+    return by_visit
+
+
+async def _refuse_second_open(resident_id: int, visit_date: dt.date) -> None:
+    rows = await Visit.raw(
+        "SELECT id, step FROM visit WHERE resident = {} AND visit_date = {} AND closed_at IS NULL",
+        resident_id,
+        visit_date,
+    )
+    if rows:
+        raise Conflict(
+            f"resident {resident_id} already has an open visit today (visit {rows[0]['id']}, "
+            f"at step {rows[0]['step']}); resume it instead",
+            field="resident_id",
+            details={"visit_id": rows[0]["id"]},
+        )
+
+
+async def _require_team(team_id: int | None) -> None:
+    if not await FamilyDoctorTeam.exists().where(FamilyDoctorTeam.id == team_id):
+        raise NotFound(f"no family doctor team with id {team_id}", field="team_id", details={"id": team_id})
+
+
+async def _require_staff(staff_id: int) -> None:
+    if not await Staff.exists().where(Staff.id == staff_id):
+        raise NotFound(f"no staff member with id {staff_id}", field="actor_id", details={"id": staff_id})

@@ -1,0 +1,192 @@
+"""A small blocking client of the onestop API; httpx is imported on the first request, not at start-up.
+
+Run its methods in thread workers: every call blocks. Errors come out as one type, `ApiClientError`
+(the API's ApiError body, or `ApiUnreachable` when no answer arrived), so screens handle them in one place.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
+
+from flows.model import (
+    ApiError,
+    Credentials,
+    ResidentHit,
+    ResidentSummary,
+    SessionToken,
+    Staff,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+T = TypeVar("T")
+
+
+class Health(msgspec.Struct, frozen=True, kw_only=True):
+    """`GET /api/v1/health`; `site` is read when the API sends it (the site's name for the header)."""
+
+    status: str
+    database: str | None = None
+    version: str | None = None
+    site: str | None = None
+
+
+class ApiClientError(Exception):
+    """The API refused a request (its ApiError body) or answered with something that is not JSON we know."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        details: dict[str, object] | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.field = field
+        self.details = details or {}
+        self.status = status
+
+
+class ApiUnreachable(ApiClientError):
+    """No answer: connection refused, name not resolved, or a timeout."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__("unreachable", f"cannot reach the API at {url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class ApiClient:
+    """One per terminal; thread-safe (httpx.Client pools connections across worker threads)."""
+
+    def __init__(self, base_url: str, *, timeout_s: float = 10.0, connect_timeout_s: float = 3.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout_s = timeout_s
+        self.connect_timeout_s = connect_timeout_s
+        self.token: str | None = None
+        self._http: httpx.Client | None = None
+        self._lock = threading.Lock()
+
+    # --- endpoints ----------------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        return self._call("GET", "/api/v1/health", Health)
+
+    def login(self, username: str, password: str) -> SessionToken:
+        """Open a session; later calls carry its bearer token."""
+        body = Credentials(username=username, password=password)
+        session = self._call("POST", "/api/v1/session", SessionToken, body=body)
+        self.token = session.token
+        return session
+
+    def logout(self) -> None:
+        if self.token is not None:
+            self._send("DELETE", "/api/v1/session")
+            self.token = None
+
+    def whoami(self) -> Staff:
+        return self._call("GET", "/api/v1/session", Staff)
+
+    def search_residents(self, query: str, *, limit: int = 20) -> list[ResidentHit]:
+        params = {"q": query, "limit": str(limit)}
+        return self._call("GET", "/api/v1/residents", list[ResidentHit], params=params)
+
+    def resident_summary(self, resident_id: int) -> ResidentSummary:
+        return self._call("GET", f"/api/v1/residents/{resident_id}/summary", ResidentSummary)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
+
+    # --- plumbing -----------------------------------------------------------------------------------
+
+    def _client(self) -> httpx.Client:
+        with self._lock:
+            if self._http is None:
+                import httpx  # here, not at module import: it costs ~0.3 s of start-up on an old PC
+
+                timeout = httpx.Timeout(self.timeout_s, connect=self.connect_timeout_s)
+                self._http = httpx.Client(
+                    base_url=self.base_url,
+                    timeout=timeout,
+                    headers={"accept": "application/json", "user-agent": "onestop-tui"},
+                )
+            return self._http
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        type_: type[T],
+        *,
+        params: dict[str, str] | None = None,
+        body: msgspec.Struct | None = None,
+    ) -> T:
+        response = self._send(method, path, params=params, body=body)
+        try:
+            return msgspec.json.decode(response.content, type=type_)
+        except msgspec.DecodeError as exc:
+            raise ApiClientError(
+                "bad_response",
+                f"{method} {path}: expected {getattr(type_, '__name__', type_)}, the API sent: {exc}",
+                status=response.status_code,
+            ) from None
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: msgspec.Struct | None = None,
+    ) -> httpx.Response:
+        import httpx
+
+        http = self._client()
+        headers: dict[str, str] = {}
+        if self.token is not None:
+            headers["authorization"] = f"Bearer {self.token}"
+        content: bytes | None = None
+        if body is not None:
+            content = msgspec.json.encode(body)
+            headers["content-type"] = "application/json"
+        try:
+            response = http.request(method, path, params=params, content=content, headers=headers)
+        except httpx.TimeoutException:
+            raise ApiUnreachable(self.base_url, f"no answer within {self.timeout_s:g} s") from None
+        except httpx.TransportError as exc:
+            raise ApiUnreachable(self.base_url, _reason(exc)) from None
+        if response.status_code >= 400:
+            raise _error_from(response, method, path)
+        return response
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    if "refused" in text.lower():
+        return "connection refused (is the server running?)"
+    return text or type(exc).__name__
+
+
+def _error_from(response: httpx.Response, method: str, path: str) -> ApiClientError:
+    status = response.status_code
+    try:
+        err = msgspec.json.decode(response.content, type=ApiError)
+    except msgspec.DecodeError:
+        snippet: Any = response.text[:200]
+        return ApiClientError(
+            f"http_{status}",
+            f"{method} {path}: the API answered {status} with a body that is not an ApiError: {snippet!r}",
+            status=status,
+        )
+    return ApiClientError(err.code, err.message, field=err.field, details=err.details, status=status)

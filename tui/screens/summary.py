@@ -1,0 +1,163 @@
+"""The read-only summary of one resident's record: identity, household, signing, conditions, values, visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Label, Static
+
+from flows.identity import mask_id_number, mask_phone
+from flows.model import ResidentSummary
+from tui import labels
+from tui.errors import describe
+from tui.i18n import _
+from tui.screens.base import DeskScreen
+from tui.widgets.status_bar import StatusBar
+
+
+class SummaryLoaded(Message):
+    def __init__(self, summary: ResidentSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class SummaryScreen(DeskScreen):
+    CSS_PATH = "summary.tcss"
+    KEYS: ClassVar[tuple[str, ...]] = ("summary.back", "app.quit")
+
+    def __init__(self, resident_id: int) -> None:
+        super().__init__()
+        self.resident_id = resident_id
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield Label(_("Loading the record…"), id="summary-title", markup=False)
+        yield VerticalScroll(id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#summary", VerticalScroll).focus()
+        self._load(self.resident_id)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="summary")
+    def _load(self, resident_id: int) -> None:
+        self.post_message(SummaryLoaded(self.desk.client.resident_summary(resident_id)))
+
+    def on_summary_loaded(self, message: SummaryLoaded) -> None:
+        s = message.summary
+        r = s.resident
+        # The full ID number arrives (the API serves the record) but is never put on the screen.
+        self.query_one("#summary-title", Label).update(f"{r.name}  {mask_id_number(r.id_number)}")
+        today = dt.date.today()
+        sections = [
+            (_("Resident"), _identity(s, today)),
+            (_("Family doctor contract"), _contract(s)),
+            (_("Chronic conditions"), _conditions(s)),
+            (_("Latest values"), _latest(s)),
+            (_("Household"), _household(s, today)),
+            (_("Recent visits"), _visits(s)),
+        ]
+        box = self.query_one("#summary", VerticalScroll)
+        for title, text in sections:
+            section = Static(text, markup=False, classes="section")
+            section.border_title = title
+            box.mount(section)
+
+    def show_error(self, error: BaseException) -> None:
+        title = self.query_one("#summary-title", Label)
+        title.update(describe(error))
+        title.add_class("-error")
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def _pairs(rows: list[tuple[str, str]]) -> str:
+    """Label and value columns aligned by display cells (a Chinese character takes two)."""
+    width = max((cell_len(k) for k, _v in rows), default=0)
+    return "\n".join(f"{k}{' ' * (width - cell_len(k))}  {v}" for k, v in rows)
+
+
+def _identity(s: ResidentSummary, today: dt.date) -> str:
+    r = s.resident
+    return _pairs(
+        [
+            (_("Name"), r.name),
+            (_("Sex"), labels.word(labels.SEX, r.sex)),
+            (
+                _("Age"),
+                _("{age} (born {date})").format(age=labels.age(r.birth_date, today), date=r.birth_date),
+            ),
+            (_("ID number"), mask_id_number(r.id_number)),
+            (_("Record number"), r.record_number),
+            (_("Phone"), mask_phone(r.phone) or _("none")),
+            (_("Address"), r.address or _("none")),
+        ]
+    )
+
+
+def _contract(s: ResidentSummary) -> str:
+    c = s.contract
+    if c is None:
+        return _("Not signed")
+    rows = [
+        (_("Status"), labels.word(labels.CONTRACT_STATUS, c.status)),
+        (_("Package"), labels.word(labels.PACKAGE, c.package)),
+        (_("Period"), f"{c.start_date} – {c.end_date}"),
+    ]
+    if s.team is not None:
+        rows.append((_("Family doctor team"), s.team.name))
+        rows.append((_("Room"), s.team.room))
+    return _pairs(rows)
+
+
+def _conditions(s: ResidentSummary) -> str:
+    if not s.conditions:
+        return _("None recorded")
+    return _(", ").join(labels.word(labels.CONDITION, c) for c in s.conditions)
+
+
+def _latest(s: ResidentSummary) -> str:
+    if not s.latest:
+        return _("None recorded")
+    return _pairs(
+        [
+            (
+                labels.word(labels.OBSERVATION, o.code),
+                f"{labels.fmt_value(o.value)} {o.unit}  ({o.observed_at:%Y-%m-%d})",
+            )
+            for o in s.latest
+        ]
+    )
+
+
+def _household(s: ResidentSummary, today: dt.date) -> str:
+    if s.household is None:
+        return _("No household recorded")
+    lines = [s.household.address]
+    others = [m for m in s.household_members if m.id != s.resident.id]
+    for m in others:
+        sex = labels.word(labels.SEX, m.sex)
+        age = labels.age(m.birth_date, today)
+        lines.append(f"{m.name}  {sex}  {age}  {m.id_number_masked}")
+    if not others:
+        lines.append(_("No other members"))
+    return "\n".join(lines)
+
+
+def _visits(s: ResidentSummary) -> str:
+    if not s.recent_visits:
+        return _("No visits yet")
+    lines = []
+    for v in s.recent_visits:
+        line = f"{v.visit_date}  {labels.word(labels.STEP, v.step)}"
+        if v.queue_kind is not None:
+            line += f"  {labels.word(labels.QUEUE_KIND, v.queue_kind)}"
+        lines.append(line)
+    return "\n".join(lines)
