@@ -33,7 +33,7 @@ class IdNumberError(InvalidInput):
         self.check = check
 
 
-class IdNumber(Struct):
+class IdNumber(Struct, frozen=True, kw_only=True):
     """A valid 18-character ID number and what it says about its holder."""
 
     number: str

@@ -23,13 +23,14 @@ class Role(enum.StrEnum):
 
 
 class Struct(msgspec.Struct, frozen=True, kw_only=True):
-    """Base for domain values. (msgspec applies kw_only per class: keep required fields first.)"""
+    """Base for domain values. msgspec applies kw_only per class and mypy does not see inherited
+    frozen, so every subclass states `frozen=True, kw_only=True` itself."""
 
 
 # --- staff -----------------------------------------------------------------------------------------
 
 
-class Staff(Struct):
+class Staff(Struct, frozen=True, kw_only=True):
     id: int
     username: str
     display_name: str
@@ -38,13 +39,13 @@ class Staff(Struct):
     active: bool = True
 
 
-class FamilyDoctorTeam(Struct):
+class FamilyDoctorTeam(Struct, frozen=True, kw_only=True):
     id: int
     name: str
     room: str
 
 
-class SessionToken(Struct):
+class SessionToken(Struct, frozen=True, kw_only=True):
     """What `POST /api/v1/session` returns: a bearer token and when it stops working."""
 
     token: str
@@ -52,7 +53,7 @@ class SessionToken(Struct):
     staff: Staff
 
 
-class Credentials(Struct):
+class Credentials(Struct, frozen=True, kw_only=True):
     username: str
     password: str
 
@@ -60,18 +61,18 @@ class Credentials(Struct):
 # --- residents and households ------------------------------------------------------------------------
 
 
-class Household(Struct):
+class Household(Struct, frozen=True, kw_only=True):
     id: int
     address: str
     head_resident_id: int | None = None
     member_ids: tuple[int, ...] = ()
 
 
-class NewHousehold(Struct):
+class NewHousehold(Struct, frozen=True, kw_only=True):
     address: str
 
 
-class Resident(Struct):
+class Resident(Struct, frozen=True, kw_only=True):
     """A resident and their health record (居民健康档案)."""
 
     id: int
@@ -87,7 +88,7 @@ class Resident(Struct):
     household_id: int | None = None
 
 
-class NewResident(Struct):
+class NewResident(Struct, frozen=True, kw_only=True):
     """What the front desk types to register a resident; sex and birth date come from the ID number."""
 
     id_number: str
@@ -100,7 +101,7 @@ class NewResident(Struct):
     village_code: str | None = None
 
 
-class ResidentUpdate(Struct):
+class ResidentUpdate(Struct, frozen=True, kw_only=True):
     """A partial update; `None` leaves a field as it is. The ID number cannot change (re-register)."""
 
     name: str | None = None
@@ -109,7 +110,7 @@ class ResidentUpdate(Struct):
     household_id: int | None = None
 
 
-class ResidentHit(Struct):
+class ResidentHit(Struct, frozen=True, kw_only=True):
     """One search result: the ID number is masked, the score explains the ranking."""
 
     id: int
@@ -171,7 +172,7 @@ class QueueKind(enum.StrEnum):
     EMERGENCY = "emergency"
 
 
-class StepEvent(Struct):
+class StepEvent(Struct, frozen=True, kw_only=True):
     """One saved transition: who moved the visit, when, from where to where, and why."""
 
     seq: int
@@ -183,7 +184,7 @@ class StepEvent(Struct):
     reason: str | None = None
 
 
-class Visit(Struct):
+class Visit(Struct, frozen=True, kw_only=True):
     id: int
     resident_id: int
     visit_date: dt.date  # local date in the site's timezone: one open visit per resident per day
@@ -197,7 +198,7 @@ class Visit(Struct):
     events: tuple[StepEvent, ...] = ()
 
 
-class MoveRequest(Struct):
+class MoveRequest(Struct, frozen=True, kw_only=True):
     """A request to move a visit. `expected_step` guards against two terminals moving the same visit."""
 
     move: Move
@@ -206,14 +207,14 @@ class MoveRequest(Struct):
     team_id: int | None = None
 
 
-class NewVisit(Struct):
+class NewVisit(Struct, frozen=True, kw_only=True):
     resident_id: int
 
 
 # --- audit -------------------------------------------------------------------------------------------
 
 
-class AuditEvent(Struct):
+class AuditEvent(Struct, frozen=True, kw_only=True):
     id: int
     at: dt.datetime
     actor_id: int | None
@@ -224,7 +225,7 @@ class AuditEvent(Struct):
     address: str | None = None
 
 
-class ApiError(Struct):
+class ApiError(Struct, frozen=True, kw_only=True):
     """The JSON body of every error answer of the API."""
 
     code: str
@@ -243,7 +244,7 @@ class ObservationSource(enum.StrEnum):
     HOME = "home"
 
 
-class Observation(Struct):
+class Observation(Struct, frozen=True, kw_only=True):
     """One measured or entered value in the units of DESIGN.md (mmHg, mmol/L, kg, cm, %)."""
 
     id: int
@@ -263,7 +264,7 @@ class ContractStatus(enum.StrEnum):
     TERMINATED = "terminated"
 
 
-class Contract(Struct):
+class Contract(Struct, frozen=True, kw_only=True):
     """Family-doctor signing (家庭医生签约): one team per resident at a time, normally ≥1 year."""
 
     id: int
@@ -283,7 +284,7 @@ class Condition(enum.StrEnum):
     COPD = "copd"
 
 
-class ResidentSummary(Struct):
+class ResidentSummary(Struct, frozen=True, kw_only=True):
     """The read-only summary the desk opens: the record, household, signing, conditions, latest values."""
 
     resident: Resident
