@@ -1,0 +1,126 @@
+"""The Litestar application factory: controllers, dependencies, error mapping, OpenAPI, database lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from api.context import DEPENDENCIES, ApiContext, Clock, context_of, site_clock
+from api.controllers.audit import AuditController
+from api.controllers.health import VERSION, HealthController
+from api.controllers.households import HouseholdController
+from api.controllers.residents import ResidentController
+from api.controllers.session import SessionController
+from api.controllers.visits import VisitController
+from api.errors import document_validation_as_422, exception_handlers
+from db.audit import list_audit
+from db.engine import Database, close, connect
+from db.engine import migrate as run_migrations
+from db.errors import StoreError
+from onestop.config import Settings
+
+log = logging.getLogger("onestop.api")
+
+
+class SchemaNotReady(StoreError):
+    """The database has no onestop schema: `onestop db migrate` has not run against it."""
+
+    code = "schema_not_ready"
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool = False) -> Litestar:
+    """Build the API. Nothing is opened here: the lifespan connects the database when the server starts.
+
+    `clock` replaces the site clock (tests pin or shift time). `migrate=True` applies pending migrations at
+    start-up (the test server and throwaway databases); by default the API does NOT migrate: on a shared
+    PostgreSQL a schema change is the operator's step (`onestop db migrate`, after a backup), and an API
+    that silently migrated would race another site's API doing the same. Instead it refuses to start, with
+    a message saying which command to run, when the schema is missing.
+    """
+    context = ApiContext(settings=settings, clock=clock or site_clock(settings.site.timezone))
+
+    @contextlib.asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        ctx = context_of(app.state)
+        # PostgreSQL: one asyncpg pool per API process, bound to the server's event loop. SQLite: aiosqlite
+        # opens a connection per query, and WAL lets those readers run beside the one writer.
+        db = await connect(ctx.settings.database, pool=ctx.settings.database.url.startswith("postgres"))
+        try:
+            if migrate:
+                applied = await run_migrations(db)
+                if applied:
+                    log.info("applied migrations: %s", ", ".join(applied))
+            else:
+                await _check_schema(db)
+            ctx.database = db
+            yield
+        finally:
+            ctx.database = None
+            await close(db)
+
+    openapi = OpenAPIConfig(
+        title="onestop API",
+        version=VERSION,
+        description="One-stop chronic disease management centre: residents, households, visits, audit.",
+        path="/schema",
+        components=Components(
+            security_schemes={
+                "BearerToken": SecurityScheme(
+                    type="http", scheme="bearer", description="token from POST /api/v1/session"
+                )
+            }
+        ),
+    )
+    app = Litestar(
+        route_handlers=[
+            HealthController,
+            SessionController,
+            ResidentController,
+            HouseholdController,
+            VisitController,
+            AuditController,
+        ],
+        dependencies=DEPENDENCIES,
+        exception_handlers=exception_handlers(),
+        lifespan=[database],
+        state=State({"onestop": context}),
+        openapi_config=openapi,
+        debug=False,
+    )
+    # Built now (~30 ms) rather than on the first /schema request, so the error documentation can be fixed.
+    document_validation_as_422(app.openapi_schema)
+    return app
+
+
+async def preflight(settings: Settings) -> None:
+    """Open, probe and close the database once, so `onestop serve` can refuse with one clear line
+    (unreachable, not migrated) instead of a lifespan traceback. Raises StoreError."""
+    db = await connect(settings.database)
+    try:
+        await _check_schema(db)
+    finally:
+        await close(db)
+
+
+async def _check_schema(db: Database) -> None:
+    # The stores expose no migration status; reading the newest audit row is a cheap probe that fails
+    # with "no such table" on a database that was never migrated.
+    try:
+        await list_audit(db, limit=1)
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise SchemaNotReady(
+            f"the {db.kind} database at {_where(db)} has no onestop schema ({exc}); "
+            "run `onestop db migrate` first"
+        ) from exc
+
+
+def _where(db: Database) -> str:
+    return str(db.path) if db.path is not None else db.url.split("@")[-1]

@@ -1,0 +1,82 @@
+"""What the app keeps in its state (settings, clock, database) and the dependencies that hand it out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from db.engine import Database
+from flows.model import Staff
+from onestop.config import Settings, SiteConfig
+
+Clock = Callable[[], dt.datetime]
+
+
+def site_clock(timezone: str) -> Clock:
+    """The real clock in the site's time zone (so "today" is the local date of the front desk)."""
+    zone = zoneinfo.ZoneInfo(timezone)
+    return lambda: dt.datetime.now(zone)
+
+
+@dataclass
+class ApiContext:
+    settings: Settings
+    clock: Clock
+    database: Database | None = field(default=None)  # set by the lifespan, None outside it
+
+    @property
+    def db(self) -> Database:
+        if self.database is None:
+            raise RuntimeError("the database is not connected (outside the app's lifespan)")
+        return self.database
+
+
+def context_of(state: State) -> ApiContext:
+    ctx = state.get("onestop")
+    if not isinstance(ctx, ApiContext):
+        raise RuntimeError("app state has no ApiContext: build the app with api.app.create_app")
+    return ctx
+
+
+def provide_db(state: State) -> Database:
+    return context_of(state).db
+
+
+def provide_now(state: State) -> dt.datetime:
+    return context_of(state).clock()
+
+
+def provide_settings(state: State) -> Settings:
+    return context_of(state).settings
+
+
+def provide_site(state: State) -> SiteConfig:
+    return context_of(state).settings.site
+
+
+def provide_staff(request: Request[Any, Any, Any]) -> Staff:
+    staff = request.state.get("staff")
+    if not isinstance(staff, Staff):
+        # Only reachable if a handler asks for `staff` without an auth guard: a wiring bug, not a 401.
+        raise RuntimeError("no authenticated staff on this request: the handler lacks an auth guard")
+    return staff
+
+
+def client_address(request: Request[Any, Any, Any]) -> str | None:
+    return request.client.host if request.client else None
+
+
+DEPENDENCIES: dict[str, Provide] = {
+    "db": Provide(provide_db, sync_to_thread=False),
+    "now": Provide(provide_now, sync_to_thread=False),
+    "settings": Provide(provide_settings, sync_to_thread=False),
+    "site": Provide(provide_site, sync_to_thread=False),
+    "staff": Provide(provide_staff, sync_to_thread=False),
+}

@@ -1,0 +1,159 @@
+"""`/api/v1/residents`: register, read, update, search, summary. Each call writes an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from api import auth
+from api.audit import RESIDENT, audit, changed_fields, query_kind
+from api.bodies import NewResident, ResidentUpdate
+from api.errors import error_responses
+from db.engine import Database
+from db.residents import create_resident, get_resident, resident_summary, search_residents, update_resident
+from flows.model import Resident, ResidentHit, ResidentSummary, Staff
+from onestop.config import SiteConfig
+
+SearchText = Annotated[
+    str,
+    QueryParameter(
+        name="q",
+        min_length=1,
+        max_length=64,
+        description="ID number, record number, phone, last 4 digits of the phone, name or pinyin initials",
+    ),
+]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="at most this many hits")]
+
+
+class ResidentController(Controller):
+    path = "/api/v1/residents"
+    tags = ("residents",)
+    guards = (auth.require(auth.CLINICAL_ROLES),)
+    security = ({"BearerToken": []},)
+
+    @get(
+        "/",
+        operation_id="searchResidents",
+        summary="Find residents, ranked; ID numbers masked",
+        responses=error_responses(401, 403, 422),
+    )
+    async def search(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        q: SearchText,
+        db: NamedDependency[Database],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+        limit: Limit = 20,
+    ) -> list[ResidentHit]:
+        hits = await search_residents(db, q, limit=limit)
+        # The detail says what kind of text was searched, never the text: it may be a full ID number.
+        await audit(
+            db,
+            request,
+            actor=staff,
+            action="search",
+            entity=RESIDENT,
+            entity_id=None,
+            now=now,
+            detail=f"query={query_kind(q)} results={len(hits)}",
+        )
+        return hits
+
+    @post(
+        "/",
+        operation_id="createResident",
+        summary="Register a resident (sex and birth date derived)",
+        status_code=201,
+        responses=error_responses(401, 403, 404, 409, 422),
+    )
+    async def create(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        data: JSONBody[NewResident],
+        db: NamedDependency[Database],
+        site: NamedDependency[SiteConfig],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+    ) -> Resident:
+        resident = await create_resident(db, data, site=site, now=now)
+        await audit(
+            db, request, actor=staff, action="create", entity=RESIDENT, entity_id=resident.id, now=now
+        )
+        return resident
+
+    @get(
+        "/{resident_id:int}",
+        operation_id="getResident",
+        summary="One resident's record",
+        responses=error_responses(401, 403, 404),
+    )
+    async def read(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        resident_id: FromPath[int],
+        db: NamedDependency[Database],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+    ) -> Resident:
+        resident = await get_resident(db, resident_id)
+        await audit(db, request, actor=staff, action="read", entity=RESIDENT, entity_id=resident_id, now=now)
+        return resident
+
+    @patch(
+        "/{resident_id:int}",
+        operation_id="updateResident",
+        summary="Change name, phone, address or household",
+        responses=error_responses(401, 403, 404, 422),
+    )
+    async def update(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        resident_id: FromPath[int],
+        data: JSONBody[ResidentUpdate],
+        db: NamedDependency[Database],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+    ) -> Resident:
+        resident = await update_resident(db, resident_id, data, now=now)
+        await audit(
+            db,
+            request,
+            actor=staff,
+            action="update",
+            entity=RESIDENT,
+            entity_id=resident_id,
+            now=now,
+            detail=changed_fields(data),
+        )
+        return resident
+
+    @get(
+        "/{resident_id:int}/summary",
+        operation_id="getResidentSummary",
+        summary="The read-only summary: record, household, signing, conditions, latest values, visits",
+        responses=error_responses(401, 403, 404),
+    )
+    async def summary(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        resident_id: FromPath[int],
+        db: NamedDependency[Database],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+    ) -> ResidentSummary:
+        result = await resident_summary(db, resident_id)
+        await audit(
+            db, request, actor=staff, action="summary", entity=RESIDENT, entity_id=resident_id, now=now
+        )
+        return result

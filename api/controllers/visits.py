@@ -1,0 +1,199 @@
+"""`/api/v1/visits`: open a visit, read it, list, the moves allowed now, and move it through the flow.
+
+Visit reads and writes are reads and writes of the resident's record, so they are audited under the
+resident (see api/audit.py); the detail names the visit and the move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from api import auth
+from api.audit import RESIDENT, VISIT, audit
+from api.bodies import MoveRequest, NewVisit
+from api.errors import error_responses
+from db.engine import Database
+from db.visits import get_visit, list_visits, move_visit, open_visit
+from flows.model import Move, Staff, Visit
+from flows.visit import allowed_moves
+from onestop.config import SiteConfig
+
+ResidentFilter = Annotated[int | None, QueryParameter(name="resident_id", description="only this resident")]
+DateFilter = Annotated[
+    dt.date | None, QueryParameter(name="date", description="local visit date, YYYY-MM-DD")
+]
+OpenFilter = Annotated[bool, QueryParameter(name="open", description="only visits not done or cancelled")]
+Limit = Annotated[int, QueryParameter(ge=1, le=500, description="at most this many visits")]
+
+
+class VisitController(Controller):
+    path = "/api/v1/visits"
+    tags = ("visits",)
+    guards = (auth.require(auth.CLINICAL_ROLES),)
+    security = ({"BearerToken": []},)
+
+    @post(
+        "/",
+        operation_id="openVisit",
+        summary="Open today's visit for a resident",
+        status_code=201,
+        responses=error_responses(401, 403, 404, 409, 422),
+    )
+    async def start(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        data: JSONBody[NewVisit],
+        db: NamedDependency[Database],
+        site: NamedDependency[SiteConfig],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+    ) -> Visit:
+        visit = await open_visit(db, data.resident_id, actor_id=staff.id, now=now, tz=site.timezone)
+        await audit(
+            db,
+            request,
+            actor=staff,
+            action="visit.open",
+            entity=RESIDENT,
+            entity_id=visit.resident_id,
+            now=now,
+            detail=f"visit={visit.id}",
+        )
+        return visit
+
+    @get(
+        "/",
+        operation_id="listVisits",
+        summary="Visits by resident, local date, open or not",
+        responses=error_responses(401, 403, 422),
+    )
+    async def listing(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+        resident_id: ResidentFilter = None,
+        visit_date: DateFilter = None,
+        open_only: OpenFilter = False,
+        limit: Limit = 50,
+    ) -> list[Visit]:
+        visits = await list_visits(
+            db, resident_id=resident_id, visit_date=visit_date, open_only=open_only, limit=limit
+        )
+        detail = (
+            f"date={visit_date.isoformat() if visit_date else '-'} open={open_only} results={len(visits)}"
+        )
+        if resident_id is not None:
+            await audit(
+                db,
+                request,
+                actor=staff,
+                action="visit.list",
+                entity=RESIDENT,
+                entity_id=resident_id,
+                now=now,
+                detail=detail,
+            )
+        else:
+            # A day's worklist touches many residents: one row, not one per resident, keeps SQLite's
+            # single writer free for the desk.
+            await audit(
+                db, request, actor=staff, action="list", entity=VISIT, entity_id=None, now=now, detail=detail
+            )
+        return visits
+
+    @get(
+        "/{visit_id:int}",
+        operation_id="getVisit",
+        summary="A visit with its step events",
+        responses=error_responses(401, 403, 404),
+    )
+    async def read(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        visit_id: FromPath[int],
+        db: NamedDependency[Database],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+    ) -> Visit:
+        visit = await get_visit(db, visit_id)
+        await audit(
+            db,
+            request,
+            actor=staff,
+            action="visit.read",
+            entity=RESIDENT,
+            entity_id=visit.resident_id,
+            now=now,
+            detail=f"visit={visit_id}",
+        )
+        return visit
+
+    @get(
+        "/{visit_id:int}/moves",
+        operation_id="listVisitMoves",
+        summary="The moves the flow allows now",
+        responses=error_responses(401, 403, 404),
+    )
+    async def moves(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        visit_id: FromPath[int],
+        db: NamedDependency[Database],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+    ) -> list[Move]:
+        visit = await get_visit(db, visit_id)
+        await audit(
+            db,
+            request,
+            actor=staff,
+            action="visit.read",
+            entity=RESIDENT,
+            entity_id=visit.resident_id,
+            now=now,
+            detail=f"visit={visit_id} moves",
+        )
+        return [*allowed_moves(visit.step)]
+
+    @post(
+        "/{visit_id:int}/events",
+        operation_id="moveVisit",
+        summary="Move the visit to its next step",
+        status_code=200,
+        responses=error_responses(401, 403, 404, 409, 422),
+    )
+    async def move(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        visit_id: FromPath[int],
+        data: JSONBody[MoveRequest],
+        db: NamedDependency[Database],
+        staff: NamedDependency[Staff],
+        now: NamedDependency[dt.datetime],
+    ) -> Visit:
+        visit = await move_visit(db, visit_id, data, actor_id=staff.id, now=now)
+        last = visit.events[-1] if visit.events else None
+        path = f" {last.from_step.value}->{last.to_step.value}" if last else ""
+        await audit(
+            db,
+            request,
+            actor=staff,
+            action="visit.move",
+            entity=RESIDENT,
+            entity_id=visit.resident_id,
+            now=now,
+            detail=f"visit={visit_id} move={data.move.value}{path}",
+        )
+        return visit
