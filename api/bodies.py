@@ -46,3 +46,4 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
     status: str  # ok
     database: str  # sqlite | postgres
     version: str
+    site: str  # the site's name, for the terminals' header line

@@ -52,9 +52,10 @@ def demo(settings: Settings, *, residents: int, with_tui: bool = True) -> int:
     counts = asyncio.run(dbcommands.demo_data(demo_settings, residents=residents, seed=1))
     print(counts)
     # No default passwords anywhere: each demo run makes new one-off passwords and shows them once.
-    lines = []
+    lines, passwords = [], {}
     for username, display, role in DEMO_STAFF:
-        password = secrets.token_urlsafe(6)
+        password = secrets.token_urlsafe(9)
+        passwords[username] = password
         asyncio.run(add_user(demo_settings, username, display, role, password))
         lines.append(f"  {role:<7} user {username:<7} password {password}")
     (DEMO_DIR / "staff.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -62,10 +63,13 @@ def demo(settings: Settings, *, residents: int, with_tui: bool = True) -> int:
     if not with_tui or not sys.stdin.isatty():
         print(f"API at http://{settings.api.host}:{port} (no terminal: the TUI is not started; Ctrl-C stops)")
         return _serve_foreground(demo_settings, env)
-    return _run_with_api(demo_settings, env=env, username="nurse")
+    # The TUI runs in this process, so the nurse's one-off password is handed over in memory only.
+    return _run_with_api(demo_settings, env=env, username="nurse", password=passwords["nurse"])
 
 
-def _run_with_api(settings: Settings, *, env: dict[str, str], username: str | None) -> int:
+def _run_with_api(
+    settings: Settings, *, env: dict[str, str], username: str | None, password: str | None = None
+) -> int:
     from tui.app import run as run_tui
 
     DEMO_DIR.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +88,7 @@ def _run_with_api(settings: Settings, *, env: dict[str, str], username: str | No
                 lang=settings.tui.lang,
                 station=settings.tui.station,
                 username=username,
+                password=password,
             )
         finally:
             api.terminate()

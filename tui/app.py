@@ -60,6 +60,7 @@ class OnestopApp(App[None]):
         lang: str = i18n.DEFAULT_LANGUAGE,
         station: str,
         username: str | None = None,
+        password: str | None = None,
         exit_when_ready: Path | None = None,
     ) -> None:
         # The language must be active before any binding, label or screen is built.
@@ -72,6 +73,9 @@ class OnestopApp(App[None]):
         self.server = server
         self.station = station
         self.username = username
+        # Only `onestop demo` passes a password (in-process, never via argv or the environment): its
+        # one-off demo password, so the demo opens ready to log in with Enter.
+        self.password = password
         self.client = ApiClient(server)
         self.session: SessionToken | None = None
         self._exit_when_ready = exit_when_ready
@@ -126,6 +130,8 @@ def _host(server: str) -> str:
     return parts.netloc or server
 
 
-def run(server: str, lang: str, station: str, username: str | None = None) -> None:
+def run(
+    server: str, lang: str, station: str, username: str | None = None, password: str | None = None
+) -> None:
     """Entry of `onestop tui`: runs until the user quits. Raises i18n.LanguageError for an unknown lang."""
-    OnestopApp(server=server, lang=lang, station=station, username=username).run()
+    OnestopApp(server=server, lang=lang, station=station, username=username, password=password).run()

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 
 from api.bodies import Health
 from db.engine import Database
+from onestop.config import Settings
 
 
 def _version() -> str:
@@ -26,5 +27,5 @@ class HealthController(Controller):
     tags = ("health",)
 
     @get("/", operation_id="getHealth", summary="Liveness and database kind")
-    async def health(self, db: NamedDependency[Database]) -> Health:
-        return Health(status="ok", database=db.kind, version=VERSION)
+    async def health(self, db: NamedDependency[Database], settings: NamedDependency[Settings]) -> Health:
+        return Health(status="ok", database=db.kind, version=VERSION, site=settings.site.name)

@@ -40,7 +40,9 @@ class LoginScreen(DeskScreen):
             yield Label(_("User name"), classes="field")
             yield Input(value=self.desk.username or "", placeholder=_("user name"), id="username")
             yield Label(_("Password"), classes="field")
-            yield Input(password=True, placeholder=_("password"), id="password")
+            yield Input(
+                value=self.desk.password or "", password=True, placeholder=_("password"), id="password"
+            )
             yield Label("", id="login-error", markup=False)
             yield Label(_("Press Enter to log in."), id="login-hint")
         yield Footer()
