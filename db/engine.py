@@ -14,19 +14,20 @@ import sqlite3
 import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
 from db import piccolo_conf
 from db.errors import StoreError, busy_error, is_busy
 from db.piccolo_app import APP_NAME
+from db.sqlite_pool import PooledSQLiteEngine
 from db.tables import ALL_TABLES
 from onestop.config import DatabaseConfig, sqlite_path
 
@@ -69,17 +70,21 @@ async def _connect_sqlite(config: DatabaseConfig) -> Database:
     except OSError as exc:
         raise StoreError(f"cannot create the database directory {path.parent}: {exc}") from exc
     # `timeout` is sqlite3's busy timeout: a writer waits this long for the lock before "database is locked".
-    engine = SQLiteEngine(path=str(path), timeout=config.busy_timeout_s)
+    # Persistent connections (db.sqlite_pool): Piccolo's own engine opens one per query, ~2.5 ms each.
+    engine = PooledSQLiteEngine(path=str(path), timeout=config.busy_timeout_s)
     db = Database(
         engine=engine, kind="sqlite", url=config.url, busy_timeout_s=config.busy_timeout_s, path=path
     )
     try:
         # WAL is persistent in the file: readers never block the writer, which a room of terminals needs.
         await engine.run_ddl("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError as exc:
-        if is_busy(exc):
-            raise busy_error(exc, config.busy_timeout_s) from exc
-        raise StoreError(f"cannot open the SQLite database {path}: {exc}") from exc
+    except BaseException as exc:
+        await engine.close_pool()
+        if isinstance(exc, sqlite3.OperationalError):
+            if is_busy(exc):
+                raise busy_error(exc, config.busy_timeout_s) from exc
+            raise StoreError(f"cannot open the SQLite database {path}: {exc}") from exc
+        raise
     return db
 
 
@@ -112,44 +117,23 @@ def _bind(engine: Engine) -> None:  # type: ignore[type-arg]
 
 
 async def close(db: Database) -> None:
-    if isinstance(db.engine, PostgresEngine) and db.engine.pool is not None:
+    """Close every connection: on SQLite each is a thread, on PostgreSQL the pool's sockets."""
+    if isinstance(db.engine, PooledSQLiteEngine):
+        await db.engine.close_pool()
+    elif isinstance(db.engine, PostgresEngine) and db.engine.pool is not None:
         await db.engine.close_connection_pool()
-
-
-class _SQLiteWriteTransaction(SQLiteTransaction):
-    """Piccolo's SQLite transaction, but its connection is closed when BEGIN or COMMIT fails.
-
-    Piccolo leaks the connection in those cases, and a leaked aiosqlite connection is a thread that keeps
-    the process from exiting: exactly what a busy database (BEGIN IMMEDIATE timing out) would cause.
-    """
-
-    async def __aenter__(self) -> SQLiteTransaction:
-        try:
-            return await super().__aenter__()
-        except BaseException:
-            connection = getattr(self, "connection", None)
-            if connection is not None:
-                await connection.close()
-            raise
-
-    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
-        try:
-            result: bool = await super().__aexit__(exc_type, exc, tb)
-        except BaseException:
-            if self._parent is None:
-                await self.connection.close()
-                self.engine.current_transaction.reset(self.context)
-            raise
-        return result
 
 
 @contextlib.asynccontextmanager
 async def write_transaction(db: Database) -> AsyncIterator[None]:
     """A writing transaction: IMMEDIATE on SQLite (takes the write lock at BEGIN, so two writers queue
-    instead of one failing at its first write); a busy database raises DatabaseBusy, not a driver error."""
+    instead of one failing at its first write); a busy database raises DatabaseBusy, not a driver error.
+
+    Nested calls join the outer transaction (Piccolo's `current_transaction`), so an outer
+    write_transaction around several store writes commits all of them or none."""
     try:
         if isinstance(db.engine, SQLiteEngine):
-            async with _SQLiteWriteTransaction(db.engine, transaction_type=TransactionType.immediate):
+            async with db.engine.transaction(transaction_type=TransactionType.immediate):
                 yield
         else:
             async with db.engine.transaction():
