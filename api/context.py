@@ -1,4 +1,5 @@
-"""What the app keeps in its state (settings, clock, database) and the dependencies that hand it out."""
+"""What the app keeps in its state (settings, clock, database) and the dependencies that hand it out
+(with each request's Auditor)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
+from api.audit import Auditor
 from db.engine import Database
 from flows.model import Staff
 from onestop.config import Settings, SiteConfig
@@ -73,7 +75,19 @@ def client_address(request: Request[Any, Any, Any]) -> str | None:
     return request.client.host if request.client else None
 
 
+def provide_auditor(
+    request: Request[Any, Any, Any], db: NamedDependency[Database], now: NamedDependency[dt.datetime]
+) -> Auditor:
+    # The same `now` the handler gets (Litestar resolves each dependency once per request), so a record's
+    # timestamps and its audit row agree. No staff before login: the actor is then None.
+    staff = request.state.get("staff")
+    return Auditor(
+        db=db, actor=staff if isinstance(staff, Staff) else None, address=client_address(request), now=now
+    )
+
+
 DEPENDENCIES: dict[str, Provide] = {
+    "auditor": Provide(provide_auditor, sync_to_thread=False),
     "db": Provide(provide_db, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),

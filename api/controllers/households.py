@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from api import auth
-from api.audit import HOUSEHOLD, RESIDENT, audit
+from api.audit import HOUSEHOLD, Auditor
 from api.bodies import NewHousehold, NewMember
 from api.errors import error_responses
 from db.engine import Database
 from db.households import add_member, create_household, get_household, remove_member
-from flows.model import Household, Staff
+from flows.model import Household
 
 
 class HouseholdController(Controller):
@@ -34,17 +33,15 @@ class HouseholdController(Controller):
     async def create(
         self,
         *,
-        request: Request[Any, Any, Any],
         data: JSONBody[NewHousehold],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
         now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Household:
-        household = await create_household(db, data, now=now)
-        await audit(
-            db, request, actor=staff, action="create", entity=HOUSEHOLD, entity_id=household.id, now=now
+        return await auditor.atomic(
+            lambda: create_household(db, data, now=now),
+            lambda household: auditor.record("create", entity=HOUSEHOLD, entity_id=household.id),
         )
-        return household
 
     @get(
         "/{household_id:int}",
@@ -55,16 +52,12 @@ class HouseholdController(Controller):
     async def read(
         self,
         *,
-        request: Request[Any, Any, Any],
         household_id: FromPath[int],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
-        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Household:
         household = await get_household(db, household_id)
-        await audit(
-            db, request, actor=staff, action="read", entity=HOUSEHOLD, entity_id=household_id, now=now
-        )
+        await auditor.record("read", entity=HOUSEHOLD, entity_id=household_id)
         return household
 
     @post(
@@ -77,25 +70,16 @@ class HouseholdController(Controller):
     async def add(
         self,
         *,
-        request: Request[Any, Any, Any],
         household_id: FromPath[int],
         data: JSONBody[NewMember],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
-        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Household:
-        household = await add_member(db, household_id, data.resident_id)
-        await audit(
-            db,
-            request,
-            actor=staff,
-            action="household.join",
-            entity=RESIDENT,
-            entity_id=data.resident_id,
-            now=now,
-            detail=f"household={household_id}",
+        detail = f"household={household_id}"
+        return await auditor.atomic(
+            lambda: add_member(db, household_id, data.resident_id),
+            lambda _: auditor.resident(data.resident_id, "household.join", detail=detail),
         )
-        return household
 
     @delete(
         "/{household_id:int}/members/{resident_id:int}",
@@ -107,22 +91,13 @@ class HouseholdController(Controller):
     async def remove(
         self,
         *,
-        request: Request[Any, Any, Any],
         household_id: FromPath[int],
         resident_id: FromPath[int],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
-        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Household:
-        household = await remove_member(db, household_id, resident_id)
-        await audit(
-            db,
-            request,
-            actor=staff,
-            action="household.leave",
-            entity=RESIDENT,
-            entity_id=resident_id,
-            now=now,
-            detail=f"household={household_id}",
+        detail = f"household={household_id}"
+        return await auditor.atomic(
+            lambda: remove_member(db, household_id, resident_id),
+            lambda _: auditor.resident(resident_id, "household.leave", detail=detail),
         )
-        return household

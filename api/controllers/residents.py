@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api import auth
-from api.audit import RESIDENT, audit, changed_fields, query_kind
+from api.audit import RESIDENT, Auditor, changed_fields, query_kind
 from api.bodies import NewResident, ResidentUpdate
 from api.errors import error_responses
 from db.engine import Database
 from db.residents import create_resident, get_resident, resident_summary, search_residents, update_resident
-from flows.model import Resident, ResidentHit, ResidentSummary, Staff
+from flows.model import Resident, ResidentHit, ResidentSummary
 from onestop.config import SiteConfig
 
 SearchText = Annotated[
@@ -45,25 +45,15 @@ class ResidentController(Controller):
     async def search(
         self,
         *,
-        request: Request[Any, Any, Any],
         q: SearchText,
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
-        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
         limit: Limit = 20,
     ) -> list[ResidentHit]:
         hits = await search_residents(db, q, limit=limit)
         # The detail says what kind of text was searched, never the text: it may be a full ID number.
-        await audit(
-            db,
-            request,
-            actor=staff,
-            action="search",
-            entity=RESIDENT,
-            entity_id=None,
-            now=now,
-            detail=f"query={query_kind(q)} results={len(hits)}",
-        )
+        detail = f"query={query_kind(q)} results={len(hits)}"
+        await auditor.record("search", entity=RESIDENT, entity_id=None, detail=detail)
         return hits
 
     @post(
@@ -76,18 +66,16 @@ class ResidentController(Controller):
     async def create(
         self,
         *,
-        request: Request[Any, Any, Any],
         data: JSONBody[NewResident],
         db: NamedDependency[Database],
         site: NamedDependency[SiteConfig],
-        staff: NamedDependency[Staff],
         now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Resident:
-        resident = await create_resident(db, data, site=site, now=now)
-        await audit(
-            db, request, actor=staff, action="create", entity=RESIDENT, entity_id=resident.id, now=now
+        return await auditor.atomic(
+            lambda: create_resident(db, data, site=site, now=now),
+            lambda resident: auditor.resident(resident.id, "create"),
         )
-        return resident
 
     @get(
         "/{resident_id:int}",
@@ -98,14 +86,12 @@ class ResidentController(Controller):
     async def read(
         self,
         *,
-        request: Request[Any, Any, Any],
         resident_id: FromPath[int],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
-        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Resident:
         resident = await get_resident(db, resident_id)
-        await audit(db, request, actor=staff, action="read", entity=RESIDENT, entity_id=resident_id, now=now)
+        await auditor.resident(resident_id, "read")
         return resident
 
     @patch(
@@ -117,25 +103,16 @@ class ResidentController(Controller):
     async def update(
         self,
         *,
-        request: Request[Any, Any, Any],
         resident_id: FromPath[int],
         data: JSONBody[ResidentUpdate],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
         now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Resident:
-        resident = await update_resident(db, resident_id, data, now=now)
-        await audit(
-            db,
-            request,
-            actor=staff,
-            action="update",
-            entity=RESIDENT,
-            entity_id=resident_id,
-            now=now,
-            detail=changed_fields(data),
+        return await auditor.atomic(
+            lambda: update_resident(db, resident_id, data, now=now),
+            lambda _: auditor.resident(resident_id, "update", detail=changed_fields(data)),
         )
-        return resident
 
     @get(
         "/{resident_id:int}/summary",
@@ -146,14 +123,10 @@ class ResidentController(Controller):
     async def summary(
         self,
         *,
-        request: Request[Any, Any, Any],
         resident_id: FromPath[int],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
-        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> ResidentSummary:
         result = await resident_summary(db, resident_id)
-        await audit(
-            db, request, actor=staff, action="summary", entity=RESIDENT, entity_id=resident_id, now=now
-        )
+        await auditor.resident(resident_id, "summary")
         return result

@@ -12,7 +12,7 @@ from litestar.openapi.spec import SecurityRequirement
 from litestar.params import JSONBody
 
 from api import auth
-from api.audit import SESSION, audit
+from api.audit import SESSION, Auditor
 from api.bodies import Credentials
 from api.errors import error_responses
 from db.engine import Database
@@ -38,11 +38,11 @@ class SessionController(Controller):
     async def login(
         self,
         *,
-        request: Request[Any, Any, Any],
         data: JSONBody[Credentials],
         db: NamedDependency[Database],
         settings: NamedDependency[Settings],
         now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> SessionToken:
         found = await staff_credentials(db, data.username)
         # scrypt runs in a worker thread: ~50 ms of KDF must not stall every other terminal's request.
@@ -54,21 +54,19 @@ class SessionController(Controller):
             ok = await asyncio.to_thread(auth.verify_password, data.password, password_hash) and staff.active
         if not ok or staff is None:
             # Filed under the account when it exists, so repeated failures against one user stand out.
-            await audit(
-                db,
-                request,
-                actor=None,
-                action="login_failed",
+            await auditor.record(
+                "login_failed",
                 entity=SESSION,
                 entity_id=staff.id if staff else None,
-                now=now,
                 detail=f"username={data.username[:64]}",
             )
             raise Unauthorized(auth.UNKNOWN_LOGIN)
         token, digest = auth.new_token()
         expires = auth.expires_at(now, settings.api.session_hours)
-        await create_session(db, staff_id=staff.id, token_hash=digest, expires_at=expires, now=now)
-        await audit(db, request, actor=staff, action="login", entity=SESSION, entity_id=staff.id, now=now)
+        await auditor.atomic(
+            lambda: create_session(db, staff_id=staff.id, token_hash=digest, expires_at=expires, now=now),
+            lambda _: auditor.acting_as(staff).record("login", entity=SESSION, entity_id=staff.id),
+        )
         return SessionToken(token=token, expires_at=expires, staff=staff)
 
     @get(
@@ -97,6 +95,9 @@ class SessionController(Controller):
         db: NamedDependency[Database],
         staff: NamedDependency[Staff],
         now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> None:
-        await revoke_session(db, request.state.token_hash, now=now)
-        await audit(db, request, actor=staff, action="logout", entity=SESSION, entity_id=staff.id, now=now)
+        await auditor.atomic(
+            lambda: revoke_session(db, request.state.token_hash, now=now),
+            lambda _: auditor.record("logout", entity=SESSION, entity_id=staff.id),
+        )

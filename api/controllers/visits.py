@@ -7,14 +7,14 @@ resident (see api/audit.py); the detail names the visit and the move.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api import auth
-from api.audit import RESIDENT, VISIT, audit
+from api.audit import VISIT, Auditor
 from api.bodies import MoveRequest, NewVisit
 from api.errors import error_responses
 from db.engine import Database
@@ -47,25 +47,17 @@ class VisitController(Controller):
     async def start(
         self,
         *,
-        request: Request[Any, Any, Any],
         data: JSONBody[NewVisit],
         db: NamedDependency[Database],
         site: NamedDependency[SiteConfig],
         staff: NamedDependency[Staff],
         now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Visit:
-        visit = await open_visit(db, data.resident_id, actor_id=staff.id, now=now, tz=site.timezone)
-        await audit(
-            db,
-            request,
-            actor=staff,
-            action="visit.open",
-            entity=RESIDENT,
-            entity_id=visit.resident_id,
-            now=now,
-            detail=f"visit={visit.id}",
+        return await auditor.atomic(
+            lambda: open_visit(db, data.resident_id, actor_id=staff.id, now=now, tz=site.timezone),
+            lambda visit: auditor.resident(visit.resident_id, "visit.open", detail=f"visit={visit.id}"),
         )
-        return visit
 
     @get(
         "/",
@@ -76,10 +68,8 @@ class VisitController(Controller):
     async def listing(
         self,
         *,
-        request: Request[Any, Any, Any],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
-        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
         resident_id: ResidentFilter = None,
         visit_date: DateFilter = None,
         open_only: OpenFilter = False,
@@ -92,22 +82,11 @@ class VisitController(Controller):
             f"date={visit_date.isoformat() if visit_date else '-'} open={open_only} results={len(visits)}"
         )
         if resident_id is not None:
-            await audit(
-                db,
-                request,
-                actor=staff,
-                action="visit.list",
-                entity=RESIDENT,
-                entity_id=resident_id,
-                now=now,
-                detail=detail,
-            )
+            await auditor.resident(resident_id, "visit.list", detail=detail)
         else:
             # A day's worklist touches many residents: one row, not one per resident, keeps SQLite's
             # single writer free for the desk.
-            await audit(
-                db, request, actor=staff, action="list", entity=VISIT, entity_id=None, now=now, detail=detail
-            )
+            await auditor.record("list", entity=VISIT, entity_id=None, detail=detail)
         return visits
 
     @get(
@@ -119,23 +98,12 @@ class VisitController(Controller):
     async def read(
         self,
         *,
-        request: Request[Any, Any, Any],
         visit_id: FromPath[int],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
-        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Visit:
         visit = await get_visit(db, visit_id)
-        await audit(
-            db,
-            request,
-            actor=staff,
-            action="visit.read",
-            entity=RESIDENT,
-            entity_id=visit.resident_id,
-            now=now,
-            detail=f"visit={visit_id}",
-        )
+        await auditor.resident(visit.resident_id, "visit.read", detail=f"visit={visit_id}")
         return visit
 
     @get(
@@ -147,23 +115,12 @@ class VisitController(Controller):
     async def moves(
         self,
         *,
-        request: Request[Any, Any, Any],
         visit_id: FromPath[int],
         db: NamedDependency[Database],
-        staff: NamedDependency[Staff],
-        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> list[Move]:
         visit = await get_visit(db, visit_id)
-        await audit(
-            db,
-            request,
-            actor=staff,
-            action="visit.read",
-            entity=RESIDENT,
-            entity_id=visit.resident_id,
-            now=now,
-            detail=f"visit={visit_id} moves",
-        )
+        await auditor.resident(visit.resident_id, "visit.read", detail=f"visit={visit_id} moves")
         return [*allowed_moves(visit.step)]
 
     @post(
@@ -176,24 +133,21 @@ class VisitController(Controller):
     async def move(
         self,
         *,
-        request: Request[Any, Any, Any],
         visit_id: FromPath[int],
         data: JSONBody[MoveRequest],
         db: NamedDependency[Database],
         staff: NamedDependency[Staff],
         now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
     ) -> Visit:
-        visit = await move_visit(db, visit_id, data, actor_id=staff.id, now=now)
-        last = visit.events[-1] if visit.events else None
-        path = f" {last.from_step.value}->{last.to_step.value}" if last else ""
-        await audit(
-            db,
-            request,
-            actor=staff,
-            action="visit.move",
-            entity=RESIDENT,
-            entity_id=visit.resident_id,
-            now=now,
-            detail=f"visit={visit_id} move={data.move.value}{path}",
+        return await auditor.atomic(
+            lambda: move_visit(db, visit_id, data, actor_id=staff.id, now=now),
+            lambda moved: auditor.resident(moved.resident_id, "visit.move", detail=_move_detail(moved, data)),
         )
-        return visit
+
+
+def _move_detail(visit: Visit, data: MoveRequest) -> str:
+    """`visit=ID move=MOVE FROM->TO`: which move, never its reason (free text about the resident)."""
+    last = visit.events[-1] if visit.events else None
+    path = f" {last.from_step.value}->{last.to_step.value}" if last else ""
+    return f"visit={visit.id} move={data.move.value}{path}"

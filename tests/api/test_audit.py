@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flows.identity import mask_id_number
 from flows.model import Role
 from tests.api.helpers import Api, audit_rows, error, register
@@ -72,6 +74,28 @@ def test_refused_writes_leave_no_create_row(api: Api) -> None:
     before = len(audit_rows(api, entity="resident"))
     error(api.nurse.post("/api/v1/residents", json={"id_number": "123", "name": "无"}), 422)
     assert len(audit_rows(api, entity="resident")) == before
+
+
+def test_refused_visit_writes_leave_no_row(api: Api) -> None:
+    person = register(api.nurse, 54)
+    rid = person["id"]
+    visit = api.nurse.post("/api/v1/visits", json={"resident_id": rid}).json()
+    error(api.doctor.post("/api/v1/visits", json={"resident_id": rid}), 409)  # second open visit today
+    error(api.nurse.post(f"/api/v1/visits/{visit['id']}/events", json={"move": "diagnose"}), 409)
+    error(api.nurse.post(f"/api/v1/visits/{visit['id']}/events", json={"move": "cancel"}), 422)  # no reason
+    actions = sorted(r["action"] for r in audit_rows(api, entity="resident", entity_id=rid))
+    assert actions == ["create", "visit.open"]
+
+
+def test_a_write_and_its_audit_row_share_the_request_time(api: Api) -> None:
+    # `now` is read once per request: the record's timestamp and its audit row's are the same instant.
+    person = register(api.nurse, 55)
+    visit = api.nurse.post("/api/v1/visits", json={"resident_id": person["id"]}).json()
+    rows = {r["action"]: r for r in audit_rows(api, entity="resident", entity_id=person["id"])}
+    assert dt.datetime.fromisoformat(rows["visit.open"]["at"]) == dt.datetime.fromisoformat(
+        visit["opened_at"]
+    )
+    assert dt.datetime.fromisoformat(rows["create"]["at"]) == dt.datetime.fromisoformat(person["created_at"])
 
 
 def test_audit_filters_and_limit(api: Api) -> None:

@@ -104,6 +104,9 @@ def test_logout_revokes_the_token(api: Api) -> None:
     assert api.anon.delete("/api/v1/session", headers=bearer(token)).status_code == 204
     error(api.anon.get("/api/v1/session", headers=bearer(token)), 401)
     assert api.doctor.get("/api/v1/session").status_code == 200  # other sessions of the user live on
+    doctor = api.staff[Role.DOCTOR].id
+    logouts = [r for r in audit_rows(api, entity="session", entity_id=doctor) if r["action"] == "logout"]
+    assert [(r["actor_id"], r["address"]) for r in logouts] == [(doctor, "127.0.0.1")]
 
 
 @pytest.mark.parametrize(
