@@ -14,6 +14,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from api.audit import Auditor
+from api.throttle import LoginThrottle
 from db.engine import Database
 from flows.model import Staff
 from onestop.config import Settings, SiteConfig
@@ -32,6 +33,7 @@ class ApiContext:
     settings: Settings
     clock: Clock
     database: Database | None = field(default=None)  # set by the lifespan, None outside it
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     @property
     def db(self) -> Database:
@@ -53,6 +55,10 @@ def provide_db(state: State) -> Database:
 
 def provide_now(state: State) -> dt.datetime:
     return context_of(state).clock()
+
+
+def provide_login_throttle(state: State) -> LoginThrottle:
+    return context_of(state).login_throttle
 
 
 def provide_settings(state: State) -> Settings:
@@ -91,6 +97,7 @@ DEPENDENCIES: dict[str, Provide] = {
     "db": Provide(provide_db, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
+    "login_throttle": Provide(provide_login_throttle, sync_to_thread=False),
     "site": Provide(provide_site, sync_to_thread=False),
     "staff": Provide(provide_staff, sync_to_thread=False),
 }

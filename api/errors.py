@@ -28,6 +28,7 @@ from flows.errors import (
     InvalidInput,
     MoveNotAllowed,
     NotFound,
+    TooManyAttempts,
     Unauthorized,
 )
 from flows.model import ApiError
@@ -42,12 +43,14 @@ _FLOW_STATUS: tuple[tuple[type[FlowError], int], ...] = (
     (MoveNotAllowed, 409),
     (Unauthorized, 401),
     (Forbidden, 403),
+    (TooManyAttempts, 429),
     (StoreError, 503),  # the database is unreachable or busy: not the caller's fault, retry later
 )
 
 _DESCRIPTIONS = {
     401: "no valid bearer token (missing, unknown, expired or revoked) or wrong user name/password",
     403: "the staff role may not do this",
+    429: "too many failed logins; `details.retry_after_s` (and Retry-After) says when to try again",
     404: "the resident, household or visit does not exist",
     409: "clashes with what exists: duplicate, second open visit, move not allowed, stale step",
     422: "invalid input; `field` names the offending field, `details.check` the failed ID-number check",
@@ -77,6 +80,8 @@ def flow_error_handler(_: Request[Any, Any, Any], exc: FlowError) -> Response[Ap
     headers = _unauthorized_headers(status)
     if isinstance(exc, DatabaseBusy):
         headers = {"Retry-After": "1"}
+    elif isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.details.get("retry_after_s", 60))}
     return _answer(body, status, headers)
 
 

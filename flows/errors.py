@@ -49,3 +49,9 @@ class Forbidden(FlowError):
     """Valid credentials, but the role may not do this."""
 
     code = "forbidden"
+
+
+class TooManyAttempts(FlowError):
+    """Too many failed tries in a short time (a password being guessed); `details.retry_after_s` says when."""
+
+    code = "too_many_attempts"

@@ -14,10 +14,12 @@ from litestar.params import JSONBody
 from api import auth
 from api.audit import SESSION, Auditor
 from api.bodies import Credentials
+from api.context import client_address
 from api.errors import error_responses
+from api.throttle import LoginThrottle
 from db.engine import Database
 from db.staff import create_session, revoke_session, staff_credentials
-from flows.errors import Unauthorized
+from flows.errors import TooManyAttempts, Unauthorized
 from flows.model import SessionToken, Staff
 from onestop.config import Settings
 
@@ -33,17 +35,27 @@ class SessionController(Controller):
         operation_id="createSession",
         summary="Log in: trade user name and password for a bearer token",
         status_code=201,
-        responses=error_responses(401, 422),
+        responses=error_responses(401, 422, 429),
     )
     async def login(
         self,
         *,
+        request: Request[Any, Any, Any],
         data: JSONBody[Credentials],
+        login_throttle: NamedDependency[LoginThrottle],
         db: NamedDependency[Database],
         settings: NamedDependency[Settings],
         now: NamedDependency[dt.datetime],
         auditor: NamedDependency[Auditor],
     ) -> SessionToken:
+        address = client_address(request)
+        try:
+            login_throttle.check(data.username, address, now)
+        except TooManyAttempts:
+            await auditor.record(
+                "login_throttled", entity=SESSION, entity_id=None, detail=f"username={data.username[:64]}"
+            )
+            raise
         found = await staff_credentials(db, data.username)
         # scrypt runs in a worker thread: ~50 ms of KDF must not stall every other terminal's request.
         if found is None:
@@ -53,6 +65,7 @@ class SessionController(Controller):
             staff, password_hash = found
             ok = await asyncio.to_thread(auth.verify_password, data.password, password_hash) and staff.active
         if not ok or staff is None:
+            login_throttle.failed(data.username, address, now)
             # Filed under the account when it exists, so repeated failures against one user stand out.
             await auditor.record(
                 "login_failed",
@@ -61,6 +74,7 @@ class SessionController(Controller):
                 detail=f"username={data.username[:64]}",
             )
             raise Unauthorized(auth.UNKNOWN_LOGIN)
+        login_throttle.succeeded(data.username)
         token, digest = auth.new_token()
         expires = auth.expires_at(now, settings.api.session_hours)
         await auditor.atomic(
