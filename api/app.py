@@ -19,8 +19,7 @@ from api.controllers.residents import ResidentController
 from api.controllers.session import SessionController
 from api.controllers.visits import VisitController
 from api.errors import document_validation_as_422, exception_handlers
-from db.audit import list_audit
-from db.engine import Database, close, connect
+from db.engine import Database, close, connect, pending_migrations
 from db.engine import migrate as run_migrations
 from db.errors import StoreError
 from onestop.config import Settings
@@ -109,17 +108,21 @@ async def preflight(settings: Settings) -> None:
 
 
 async def _check_schema(db: Database) -> None:
-    # The stores expose no migration status; reading the newest audit row is a cheap probe that fails
-    # with "no such table" on a database that was never migrated.
+    # A database never migrated, or one migration behind the code, would fail on the first request that
+    # touches a new column; refuse to start instead, naming what is missing.
     try:
-        await list_audit(db, limit=1)
+        pending = await pending_migrations(db)
     except StoreError:
         raise
     except Exception as exc:
         raise SchemaNotReady(
-            f"the {db.kind} database at {_where(db)} has no onestop schema ({exc}); "
-            "run `onestop db migrate` first"
+            f"cannot read the migration state of the {db.kind} database at {_where(db)}: {exc}"
         ) from exc
+    if pending:
+        raise SchemaNotReady(
+            f"the {db.kind} database at {_where(db)} lacks {len(pending)} migration(s) "
+            f"({', '.join(pending)}); run `onestop db migrate` first"
+        )
 
 
 def _where(db: Database) -> str:

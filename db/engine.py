@@ -159,6 +159,16 @@ def _migration_modules() -> dict[str, object]:
     return modules
 
 
+async def pending_migrations(db: Database) -> list[str]:
+    """Committed migrations this database has not applied yet, in ID order (all of them on a new one)."""
+    _bind(db.engine)
+    modules = _migration_modules()
+    if not await Migration.table_exists():
+        return sorted(modules)
+    done = set(await Migration.get_migrations_which_ran(app_name=APP_NAME))
+    return sorted(set(modules) - done)
+
+
 async def migrate(db: Database) -> list[str]:
     """Apply the committed migrations not yet applied, in ID order; returns their IDs ([] if none)."""
     _bind(db.engine)

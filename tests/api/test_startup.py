@@ -20,3 +20,30 @@ def test_server_does_not_start_on_an_unmigrated_database(empty_db_config: Databa
         live_server(Settings(database=empty_db_config), migrate=False, timeout=15),
     ):
         pass
+
+
+async def test_preflight_refuses_a_database_one_migration_behind(empty_db_config: DatabaseConfig) -> None:
+    from db.engine import close, connect, migrate, pending_migrations
+
+    db = await connect(empty_db_config)
+    try:
+        applied = await migrate(db)
+        assert await pending_migrations(db) == []
+        # Forget the newest migration, as a database restored from an older backup would.
+        await db.engine.run_ddl(f"DELETE FROM migration WHERE name = '{applied[-1]}'")
+        assert await pending_migrations(db) == [applied[-1]]
+    finally:
+        await close(db)
+    with pytest.raises(SchemaNotReady, match=applied[-1]):
+        await preflight(Settings(database=empty_db_config))
+
+
+async def test_preflight_accepts_a_current_database(empty_db_config: DatabaseConfig) -> None:
+    from db.engine import close, connect, migrate
+
+    db = await connect(empty_db_config)
+    try:
+        await migrate(db)
+    finally:
+        await close(db)
+    await preflight(Settings(database=empty_db_config))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.engine import close, connect, migrate
+from db.engine import close, connect, migrate, pending_migrations
 from db.tables import ALL_TABLES, Resident
 from onestop.config import DatabaseConfig
 
@@ -29,8 +29,12 @@ async def test_forward_migration_from_empty_then_noop(db_kind: str, empty_db_con
     try:
         before, _ = await _tables_and_indexes(db_kind)
         assert not before & {t._meta.tablename for t in ALL_TABLES}
+        pending = await pending_migrations(db)
+        assert len(pending) == 2
 
         applied = await migrate(db)
+        assert applied == pending
+        assert await pending_migrations(db) == []
         assert len(applied) == 2
         assert applied == sorted(applied)
         tables, indexes = await _tables_and_indexes(db_kind)
