@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 from typing import Final
 
 import msgspec
@@ -96,6 +97,13 @@ class RuleError(InvalidInput):
     """
 
     code = "invalid_rule_input"
+
+
+def check_range(value: float, field: str, bounds: tuple[float, float], unit: str) -> None:
+    """Refuse what no human body produces (DEVICES.md §3 plausibility): RuleError naming the field and unit."""
+    low, high = bounds
+    if not math.isfinite(value) or not low <= value <= high:
+        raise RuleError(f"{field} {value} {unit} is outside the plausible {low}–{high} {unit}", field=field)
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

@@ -12,8 +12,8 @@ from typing import Final
 
 import msgspec
 
-from flows.rules.base import Confidence, Finding, RuleError, Severity, Source, clause
-from flows.rules.hypertension import check_dbp, check_sbp
+from flows.rules.base import Confidence, Finding, Severity, Source, check_range, clause
+from flows.rules.hypertension import bp_emergency_reasons
 
 _BPHS = "2型糖尿病患者健康管理服务规范 §随访评估/分类干预"
 _DX = "§诊断标准"
@@ -80,8 +80,6 @@ IFG_FPG: Final = 6.1  # DM-2022 §糖代谢状态分类 [V]: IFG from FPG 6.1 (t
 OGTT_CUE_FPG: Final = 5.6  # DM-2025 §筛查 [V]: FPG ≥5.6 → OGTT or HbA1c
 EMERGENCY_GLUCOSE_HIGH: Final = 16.7  # BPHS-2017 §紧急转诊 [V]: glucose ≥16.7
 EMERGENCY_GLUCOSE_LOW: Final = 3.9  # BPHS-2017 §紧急转诊 [V]: glucose ≤3.9
-EMERGENCY_SBP: Final = 180  # BPHS-2017 §紧急转诊 [V]: SBP ≥180
-EMERGENCY_DBP: Final = 110  # BPHS-2017 §紧急转诊 [V]: DBP ≥110
 
 _CONFIRMING_TESTS: Final = 2  # DM-2022 §诊断标准 [V]: two different tests at once confirm without symptoms
 _GLUCOSE_RANGE: Final = (0.5, 60.0)  # plausibility: outside is an entry or device error
@@ -99,10 +97,7 @@ DEFAULT_SETTINGS: Final = DiabetesSettings()
 
 
 def _check_glucose(value: float, field: str) -> None:
-    if not _GLUCOSE_RANGE[0] <= value <= _GLUCOSE_RANGE[1]:
-        raise RuleError(
-            f"{field} {value} mmol/L is outside {_GLUCOSE_RANGE[0]}–{_GLUCOSE_RANGE[1]}", field=field
-        )
+    check_range(value, field, _GLUCOSE_RANGE, "mmol/L")
 
 
 def is_fpg_controlled(fpg: float) -> bool:
@@ -127,8 +122,8 @@ def diagnosis_findings(t: GlucoseTests, settings: DiabetesSettings = DEFAULT_SET
         value = getattr(t, name)
         if value is not None:
             _check_glucose(value, name)
-    if t.hba1c is not None and not _HBA1C_RANGE[0] <= t.hba1c <= _HBA1C_RANGE[1]:
-        raise RuleError(f"HbA1c {t.hba1c} % is outside {_HBA1C_RANGE[0]}–{_HBA1C_RANGE[1]}", field="hba1c")
+    if t.hba1c is not None:
+        check_range(t.hba1c, "hba1c", _HBA1C_RANGE, "%")
 
     hits: list[tuple[str, float, str]] = []  # (test, value, clause)
     if t.random_glucose is not None and t.random_glucose >= DX_RANDOM:
@@ -243,16 +238,7 @@ def emergency_finding(
             reasons.append(f"glucose {glucose} ≥{EMERGENCY_GLUCOSE_HIGH}")
         elif glucose <= EMERGENCY_GLUCOSE_LOW:
             reasons.append(f"glucose {glucose} ≤{EMERGENCY_GLUCOSE_LOW}")
-    if sbp is not None:
-        check_sbp(sbp)
-        values["sbp"] = sbp
-        if sbp >= EMERGENCY_SBP:
-            reasons.append(f"SBP {sbp} ≥{EMERGENCY_SBP}")
-    if dbp is not None:
-        check_dbp(dbp)
-        values["dbp"] = dbp
-        if dbp >= EMERGENCY_DBP:
-            reasons.append(f"DBP {dbp} ≥{EMERGENCY_DBP}")
+    reasons.extend(bp_emergency_reasons(sbp, dbp, values))
     pregnancy = EmergencySymptom.PREGNANT_OR_LACTATING_WITH_RAISED_GLUCOSE
     counted = {s for s in symptoms if s is not pregnancy or settings.pregnancy_raised_glucose_is_emergency}
     if pregnancy in counted:

@@ -11,7 +11,7 @@ from typing import Final
 
 import msgspec
 
-from flows.rules.base import Confidence, Finding, RuleError, Severity, Source, clause
+from flows.rules.base import Confidence, Finding, RuleError, Severity, Source, check_range, clause
 
 _BPHS_FOLLOWUP = "高血压患者健康管理服务规范 §随访评估/分类干预"
 _GRADE_SECTION = "诊断 §血压水平分类"
@@ -193,14 +193,12 @@ class HighRiskFactor(enum.StrEnum):
 
 def check_sbp(sbp: int) -> None:
     """Refuse an impossible SBP (RuleError naming the field)."""
-    if not _SBP_RANGE[0] <= sbp <= _SBP_RANGE[1]:
-        raise RuleError(f"SBP {sbp} mmHg is outside {_SBP_RANGE[0]}–{_SBP_RANGE[1]}", field="sbp")
+    check_range(sbp, "sbp", _SBP_RANGE, "mmHg")
 
 
 def check_dbp(dbp: int) -> None:
     """Refuse an impossible DBP (RuleError naming the field)."""
-    if not _DBP_RANGE[0] <= dbp <= _DBP_RANGE[1]:
-        raise RuleError(f"DBP {dbp} mmHg is outside {_DBP_RANGE[0]}–{_DBP_RANGE[1]}", field="dbp")
+    check_range(dbp, "dbp", _DBP_RANGE, "mmHg")
 
 
 def _check_reading(sbp: int, dbp: int) -> None:
@@ -210,28 +208,31 @@ def _check_reading(sbp: int, dbp: int) -> None:
         raise RuleError(f"DBP {dbp} is not below SBP {sbp}", field="dbp")
 
 
+# (lower bound, grade), highest first: the grade table above read once for SBP and once for DBP.
+_SBP_BANDS: Final = (
+    (GRADE3_SBP, BpGrade.GRADE_3),
+    (GRADE2_SBP, BpGrade.GRADE_2),
+    (GRADE1_SBP, BpGrade.GRADE_1),
+    (NORMAL_SBP_BELOW, BpGrade.HIGH_NORMAL),
+)
+_DBP_BANDS: Final = (
+    (GRADE3_DBP, BpGrade.GRADE_3),
+    (GRADE2_DBP, BpGrade.GRADE_2),
+    (GRADE1_DBP, BpGrade.GRADE_1),
+    (NORMAL_DBP_BELOW, BpGrade.HIGH_NORMAL),
+)
+
+
+def _band(value: int, bands: tuple[tuple[int, BpGrade], ...]) -> BpGrade:
+    return next((grade for floor, grade in bands if value >= floor), BpGrade.NORMAL)
+
+
 def _sbp_grade(sbp: int) -> BpGrade:
-    if sbp >= GRADE3_SBP:
-        return BpGrade.GRADE_3
-    if sbp >= GRADE2_SBP:
-        return BpGrade.GRADE_2
-    if sbp >= GRADE1_SBP:
-        return BpGrade.GRADE_1
-    if sbp >= NORMAL_SBP_BELOW:
-        return BpGrade.HIGH_NORMAL
-    return BpGrade.NORMAL
+    return _band(sbp, _SBP_BANDS)
 
 
 def _dbp_grade(dbp: int) -> BpGrade:
-    if dbp >= GRADE3_DBP:
-        return BpGrade.GRADE_3
-    if dbp >= GRADE2_DBP:
-        return BpGrade.GRADE_2
-    if dbp >= GRADE1_DBP:
-        return BpGrade.GRADE_1
-    if dbp >= NORMAL_DBP_BELOW:
-        return BpGrade.HIGH_NORMAL
-    return BpGrade.NORMAL
+    return _band(dbp, _DBP_BANDS)
 
 
 def bp_grade(sbp: int, dbp: int) -> BpGrade:
@@ -274,12 +275,10 @@ def grade_finding(sbp: int, dbp: int) -> Finding:
     )
 
 
-def emergency_finding(
-    sbp: int | None, dbp: int | None, symptoms: frozenset[EmergencySymptom] = frozenset()
-) -> Finding | None:
-    """BPHS-2017 紧急转诊: a Finding of severity EMERGENCY, or None when nothing applies."""
+def bp_emergency_reasons(sbp: int | None, dbp: int | None, values: dict[str, float | int | str]) -> list[str]:
+    """The BP part of the emergency lists (SBP ≥180 and/or DBP ≥110), shared by hypertension and diabetes
+    (DM-2022 lists the same BP criterion). Checks each value and records it in `values`."""
     reasons: list[str] = []
-    values: dict[str, float | int | str] = {}
     if sbp is not None:
         check_sbp(sbp)
         values["sbp"] = sbp
@@ -290,6 +289,15 @@ def emergency_finding(
         values["dbp"] = dbp
         if dbp >= EMERGENCY_DBP:
             reasons.append(f"DBP {dbp} ≥{EMERGENCY_DBP}")
+    return reasons
+
+
+def emergency_finding(
+    sbp: int | None, dbp: int | None, symptoms: frozenset[EmergencySymptom] = frozenset()
+) -> Finding | None:
+    """BPHS-2017 紧急转诊: a Finding of severity EMERGENCY, or None when nothing applies."""
+    values: dict[str, float | int | str] = {}
+    reasons = bp_emergency_reasons(sbp, dbp, values)
     named = sorted(s.value for s in symptoms)
     reasons.extend(named)
     if not reasons:

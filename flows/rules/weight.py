@@ -13,7 +13,7 @@ from typing import Final
 import msgspec
 
 from flows.model import Sex
-from flows.rules.base import Confidence, Finding, RuleError, Severity, Source, clause
+from flows.rules.base import Confidence, Finding, RuleError, Severity, Source, check_range, clause
 
 _SECTION = "WS/T 428—2013 成人体重判定 §4 判定方法"
 
@@ -85,9 +85,7 @@ class WeightSettings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _check(value: float, field: str, bounds: tuple[float, float], unit: str) -> float:
-    low, high = bounds
-    if not math.isfinite(value) or not low <= value <= high:
-        raise RuleError(f"{field} must be between {low} and {high} {unit}, got {value}", field=field)
+    check_range(value, field, bounds, unit)
     return value
 
 
