@@ -281,7 +281,7 @@ class ManagementPlan(Table, tablename="management_plan"):
     visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
     condition = Varchar(length=32)
     management_class = Varchar(length=32)
-    targets = JSON()
+    targets = JSON()  # the whole plan (flows.rules.plans): lifestyle goals, self-monitoring, review flags
     lifestyle_advice = Text(null=True, default=None)
     active = Boolean(default=True)
     created_at = Timestamptz()
@@ -308,20 +308,66 @@ class Prescription(Table, tablename="prescription"):
 
 
 class FollowUp(Table, tablename="follow_up"):
-    """A follow-up (随访) booked per condition and follow-up class; done when its visit happened."""
+    """A follow-up (随访) of one condition: booked with a due date, then done with its class.
+
+    A row is born as a booking (`done_at` NULL, `due_date` the date the rules computed) and becomes the
+    follow-up record when it is done: the class (此次随访分类), whether referral was advised, and the values
+    it was judged on. The values live on the row, as on the national form, so "the BP of this follow-up" is
+    exactly that: a follow-up done without a BP keeps NULL and never borrows an older reading (the
+    indicator defect CLINICAL_RULES.md §10 warns of). Doing a follow-up books the next one as a new row.
+    """
 
     id: Serial
 
     resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
     condition = Varchar(length=32)
-    follow_up_class = Varchar(length=32, null=True, default=None)
+    follow_up_class = Varchar(length=32, null=True, default=None)  # flows.rules.followup.FollowupClass
     due_date = Date(index=True)
-    mode = Varchar(length=16)  # clinic | home | phone | online
+    mode = Varchar(length=16)  # clinic | home | phone | online (clinic and home are face to face)
     done_at = Timestamptz(null=True, default=None)
     result = Text(null=True, default=None)
     visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
     staff = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
     created_at = Timestamptz()
+    sbp = Integer(null=True, default=None)  # mmHg, measured at this follow-up
+    dbp = Integer(null=True, default=None)
+    fpg = DoublePrecision(null=True, default=None)  # mmol/L, measured at this follow-up
+    referral = Boolean(default=False)  # referral advised by the classification
+    assessment = JSON(null=True, default=None)  # the rules' answer: clauses, target, reasons
+    override_reason = Text(null=True, default=None)  # the doctor changed class or date: why
+    call_outcome = Varchar(length=32, null=True, default=None)  # overdue worklist: agreed | call_later | removed
+    call_note = Text(null=True, default=None)
+
+
+class EmergencyFlag(Table, tablename="emergency_flag"):
+    """An emergency (紧急转诊) found in a visit, and how it was resolved.
+
+    Raised whenever a value or a symptom that meets the emergency lists enters the visit; while it is open the
+    visit can only be referred as an emergency (or cancelled), unless a doctor overrides it with a reason.
+    """
+
+    id: Serial
+
+    visit = ForeignKey(references=Visit, on_delete=KEEP, index=True, null=False)
+    resident = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
+    findings = JSON()  # the emergency findings: codes, values, clauses
+    detected_at = Timestamptz()
+    status = Varchar(length=16)  # open | referred | overridden
+    resolved_at = Timestamptz(null=True, default=None)
+    resolved_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    reason = Text(null=True, default=None)  # a doctor's override must say why
+
+
+class Symptom(Table, tablename="symptom"):
+    """A symptom recorded in a visit (the codes of flows.rules.emergency and the follow-up forms)."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK, index=True)
+    code = Varchar(length=48)
+    recorded_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
 
 
 class Referral(Table, tablename="referral"):
@@ -416,6 +462,8 @@ ALL_TABLES: tuple[type[Table], ...] = (
     ManagementPlan,
     Prescription,
     FollowUp,
+    EmergencyFlag,
+    Symptom,
     Referral,
     Appointment,
     AccessToken,
