@@ -13,9 +13,13 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from api.context import DEPENDENCIES, ApiContext, Clock, context_of, site_clock
 from api.controllers.audit import AuditController
+from api.controllers.care import CareController
+from api.controllers.entries import EntryController
 from api.controllers.health import VERSION, HealthController
 from api.controllers.households import HouseholdController
 from api.controllers.residents import ResidentController
+from api.controllers.rules import RulesController
+from api.controllers.screening import ScreeningController
 from api.controllers.session import SessionController
 from api.controllers.visits import VisitController
 from api.errors import document_validation_as_422, exception_handlers
@@ -83,6 +87,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             ResidentController,
             HouseholdController,
             VisitController,
+            EntryController,
+            ScreeningController,
+            CareController,
+            RulesController,
             AuditController,
         ],
         dependencies=DEPENDENCIES,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from flows import model
+from flows import clinical, model
 
 
 class Credentials(model.Credentials, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -33,6 +33,26 @@ class NewVisit(model.NewVisit, frozen=True, kw_only=True, forbid_unknown_fields=
 
 
 class MoveRequest(model.MoveRequest, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class VisitEntry(clinical.VisitEntry, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class EmergencyOverride(clinical.EmergencyOverride, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class DiagnosisRequest(clinical.DiagnosisRequest, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class FollowupRequest(clinical.FollowupRequest, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class PlanRequest(clinical.PlanRequest, frozen=True, kw_only=True, forbid_unknown_fields=True):
     pass
 
 

@@ -17,6 +17,7 @@ from api.audit import Auditor
 from api.throttle import LoginThrottle
 from db.engine import Database
 from flows.model import Staff
+from flows.rules.settings import RulesSettings, load_rules
 from onestop.config import Settings, SiteConfig
 
 Clock = Callable[[], dt.datetime]
@@ -34,6 +35,11 @@ class ApiContext:
     clock: Clock
     database: Database | None = field(default=None)  # set by the lifespan, None outside it
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    rules: RulesSettings = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Checked when the app is built, so a bad [rules] key stops start-up with its name (RuleError).
+        self.rules = load_rules(self.settings.rules)
 
     @property
     def db(self) -> Database:
@@ -63,6 +69,10 @@ def provide_login_throttle(state: State) -> LoginThrottle:
 
 def provide_settings(state: State) -> Settings:
     return context_of(state).settings
+
+
+def provide_rules(state: State) -> RulesSettings:
+    return context_of(state).rules
 
 
 def provide_site(state: State) -> SiteConfig:
@@ -98,6 +108,7 @@ DEPENDENCIES: dict[str, Provide] = {
     "now": Provide(provide_now, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
     "login_throttle": Provide(provide_login_throttle, sync_to_thread=False),
+    "rules": Provide(provide_rules, sync_to_thread=False),
     "site": Provide(provide_site, sync_to_thread=False),
     "staff": Provide(provide_staff, sync_to_thread=False),
 }

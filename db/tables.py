@@ -335,7 +335,9 @@ class FollowUp(Table, tablename="follow_up"):
     referral = Boolean(default=False)  # referral advised by the classification
     assessment = JSON(null=True, default=None)  # the rules' answer: clauses, target, reasons
     override_reason = Text(null=True, default=None)  # the doctor changed class or date: why
-    call_outcome = Varchar(length=32, null=True, default=None)  # overdue worklist: agreed | call_later | removed
+    call_outcome = Varchar(
+        length=32, null=True, default=None
+    )  # overdue worklist: agreed | call_later | removed
     call_note = Text(null=True, default=None)
 
 

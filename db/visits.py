@@ -6,14 +6,14 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 
-from db import convert
+from db import convert, emergencies
 from db.engine import Database, write_transaction
 from db.errors import is_unique_violation
 from db.tables import FamilyDoctorTeam, Resident, Staff, Visit, VisitEvent
 from flows.errors import Conflict, NotFound
-from flows.model import MoveRequest, Step, StepEvent
+from flows.model import Move, MoveRequest, Step, StepEvent
 from flows.model import Visit as VisitStruct
-from flows.visit import advance
+from flows.visit import advance, allowed_moves
 
 _EVENT_COLUMNS = "visit, seq, move, from_step, to_step, actor, at, reason"
 
@@ -69,10 +69,15 @@ async def get_visit(db: Database, visit_id: int) -> VisitStruct:
 async def move_visit(
     db: Database, visit_id: int, request: MoveRequest, *, actor_id: int, now: dt.datetime
 ) -> VisitStruct:
-    """Apply one move and save it with who and when. Refused moves and stale steps write nothing."""
+    """Apply one move and save it with who and when. Refused moves and stale steps write nothing.
+
+    An open emergency flag of the visit gates the move (flows.visit.advance); the emergency exits close it."""
     async with write_transaction(db):
         current = await get_visit(db, visit_id)
-        moved = advance(current, request, actor_id=actor_id, now=convert.utc(now))
+        emergency_open = await emergencies.has_open(visit_id)
+        moved = advance(
+            current, request, actor_id=actor_id, now=convert.utc(now), emergency_open=emergency_open
+        )
         await _require_staff(actor_id)
         if moved.team_id not in (None, current.team_id):
             await _require_team(moved.team_id)
@@ -111,7 +116,17 @@ async def move_visit(
                 reason=event.reason,
             )
         )
+        if emergency_open:
+            await emergencies.resolve_by_move(
+                visit_id, event.move, actor_id=actor_id, now=now, reason=event.reason
+            )
     return moved
+
+
+async def moves_now(db: Database, visit_id: int) -> tuple[VisitStruct, tuple[Move, ...]]:
+    """The visit and the moves it allows now (only the emergency exits while an emergency is open)."""
+    visit = await get_visit(db, visit_id)
+    return visit, allowed_moves(visit.step, emergency_open=await emergencies.has_open(visit_id))
 
 
 async def list_visits(

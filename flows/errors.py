@@ -33,6 +33,13 @@ class Conflict(FlowError):
     code = "conflict"
 
 
+class EmergencyPending(Conflict):
+    """An emergency found in the visit is still open: only emergency referral (or cancel) may follow,
+    unless a doctor overrides it with a reason (CLINICAL_RULES.md §2, §3 紧急转诊)."""
+
+    code = "emergency_pending"
+
+
 class MoveNotAllowed(FlowError):
     """The visit's transition table has no such move from the current step."""
 

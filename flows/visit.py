@@ -12,6 +12,10 @@ graded_intervention / followup_booking ── refer_down ─► referral ─► 
 any open step ── cancel + reason ─► cancelled
 ```
 
+An emergency found in the visit (a value or a symptom on the 紧急转诊 lists, flows.rules.emergency) gates the
+table: while it is open the only moves are refer_emergency and cancel, until a doctor overrides it with a
+reason. The gate is an argument here because whether an emergency is open is stored beside the visit.
+
 `advance` is pure: it takes the visit, the request, who and when, and returns the next visit with the event
 appended, or raises `MoveNotAllowed` naming the step and the move.
 """
@@ -23,7 +27,7 @@ from typing import Final
 
 import msgspec
 
-from flows.errors import Conflict, InvalidInput, MoveNotAllowed
+from flows.errors import Conflict, EmergencyPending, InvalidInput, MoveNotAllowed
 from flows.model import Move, MoveRequest, QueueKind, Step, StepEvent, Visit
 
 S, M = Step, Move
@@ -74,13 +78,22 @@ REASON_REQUIRED: Final = frozenset({M.DECLINE_SIGNING, M.CANCEL, M.REFER_UP, M.R
 _REFERRAL_DIRECTION: Final = {M.REFER_UP: "up", M.REFER_DOWN: "down", M.REFER_EMERGENCY: "emergency"}
 
 
-def allowed_moves(step: Step) -> tuple[Move, ...]:
+# What an open emergency still allows: refer at once, or record that the resident left (with a reason).
+EMERGENCY_EXITS: Final = frozenset({M.REFER_EMERGENCY, M.CANCEL})
+
+
+def allowed_moves(step: Step, *, emergency_open: bool = False) -> tuple[Move, ...]:
     """The moves the table allows from a step, in table order (the TUI offers exactly these)."""
-    return tuple(move for (frm, move) in TRANSITIONS if frm is step)
+    return tuple(
+        move for (frm, move) in TRANSITIONS if frm is step and (not emergency_open or move in EMERGENCY_EXITS)
+    )
 
 
-def advance(visit: Visit, request: MoveRequest, *, actor_id: int, now: dt.datetime) -> Visit:
-    """Apply one move. Raises MoveNotAllowed, Conflict (stale expected step) or InvalidInput (no reason)."""
+def advance(
+    visit: Visit, request: MoveRequest, *, actor_id: int, now: dt.datetime, emergency_open: bool = False
+) -> Visit:
+    """Apply one move. Raises MoveNotAllowed, Conflict (stale expected step), EmergencyPending (an open
+    emergency and a move other than refer_emergency/cancel) or InvalidInput (no reason)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     if request.expected_step is not None and request.expected_step is not visit.step:
@@ -95,6 +108,13 @@ def advance(visit: Visit, request: MoveRequest, *, actor_id: int, now: dt.dateti
         allowed = ", ".join(m.value for m in allowed_moves(visit.step)) or "none"
         raise MoveNotAllowed(
             f"move {request.move.value} is not allowed at step {visit.step.value} (allowed: {allowed})",
+            field="move",
+            details={"step": visit.step.value, "move": request.move.value},
+        )
+    if emergency_open and request.move not in EMERGENCY_EXITS:
+        raise EmergencyPending(
+            f"visit {visit.id} has an open emergency: refer it as an emergency (refer_emergency), or a "
+            f"doctor overrides the emergency with a reason before {request.move.value}",
             field="move",
             details={"step": visit.step.value, "move": request.move.value},
         )

@@ -103,8 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _cmd_config(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
+    from flows.errors import FlowError
+    from flows.rules.settings import load_rules
     from onestop.config import redacted
 
+    try:
+        load_rules(settings.rules)
+    except FlowError as exc:
+        print(f"onestop: configuration error: {exc.message}", file=sys.stderr)
+        return EXIT_CONFIG
     print(json.dumps(redacted(settings), ensure_ascii=False, indent=2))
     return 0
 

@@ -33,7 +33,6 @@ class SiteConfig(_Section):
     township_code: str = "001"  # 3-digit township code: the second part (BPHS-2017)
     default_village_code: str = "901"  # 901–999 = other; used when the desk does not choose a village
     timezone: str = "Asia/Shanghai"  # queue numbers and "one visit a day" follow local midnight
-    hypertension_screening_age: int = 18  # WS-T-872: all adults ≥18 from 2026-03-01 (BPHS-2017 said 35)
 
 
 class DatabaseConfig(_Section):
@@ -75,6 +74,10 @@ class Settings(_Section):
     printer: PrinterConfig = msgspec.field(default_factory=PrinterConfig)
     tui: TuiConfig = msgspec.field(default_factory=TuiConfig)
     devices: list[DeviceConfig] = msgspec.field(default_factory=list)
+    # [rules.<module>] tables override the clinical rules' settings (the facts CLINICAL_RULES.md tags [U]).
+    # Kept raw here, because this module imports no layer; flows.rules.settings.load_rules checks every key
+    # (the CLI's `config check` and the API's start-up both call it, naming a bad key as `rules.x.y`).
+    rules: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
 
 
 _SECTIONS = {"site", "database", "api", "printer", "tui"}

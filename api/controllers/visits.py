@@ -18,9 +18,8 @@ from api.audit import VISIT, Auditor
 from api.bodies import MoveRequest, NewVisit
 from api.errors import error_responses
 from db.engine import Database
-from db.visits import get_visit, list_visits, move_visit, open_visit
+from db.visits import get_visit, list_visits, move_visit, moves_now, open_visit
 from flows.model import Move, Staff, Visit
-from flows.visit import allowed_moves
 from onestop.config import SiteConfig
 
 ResidentFilter = Annotated[int | None, QueryParameter(name="resident_id", description="only this resident")]
@@ -109,7 +108,7 @@ class VisitController(Controller):
     @get(
         "/{visit_id:int}/moves",
         operation_id="listVisitMoves",
-        summary="The moves the flow allows now",
+        summary="The moves the flow allows now (only the emergency exits while an emergency is open)",
         responses=error_responses(401, 403, 404),
     )
     async def moves(
@@ -119,9 +118,9 @@ class VisitController(Controller):
         db: NamedDependency[Database],
         auditor: NamedDependency[Auditor],
     ) -> list[Move]:
-        visit = await get_visit(db, visit_id)
+        visit, allowed = await moves_now(db, visit_id)
         await auditor.resident(visit.resident_id, "visit.read", detail=f"visit={visit_id} moves")
-        return [*allowed_moves(visit.step)]
+        return [*allowed]
 
     @post(
         "/{visit_id:int}/events",

@@ -1,19 +1,24 @@
-"""COPD (CLINICAL_RULES.md §6): the COPD-SQ screening questionnaire, the spirometric criterion, GOLD, mMRC, CAT.
+"""COPD (CLINICAL_RULES.md §6): the COPD-SQ screening questionnaire, the spirometric criterion, GOLD, mMRC, CAT,
+and the COPD-2024 follow-up (managed population, classes stable/unstable, interval, form fields).
 
 The COPD-SQ cut-off (≥16) and the FEV1/FVC and mMRC thresholds are [V]; the pack-years, BMI and breathlessness
 points are [V2]; the age, cough, biomass and family-history points, the GOLD bands and the CAT cut-off are [U]
-and live in `CopdSettings`, which a site may override.
+and live in `CopdSettings`, which a site may override. The managed population (confirmed, aged ≥35) is [V]; the
+follow-up classes, interval and referral triggers are [U] — a site can override them in `[rules.copd]` of its
+configuration.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 from typing import Final
 
 import msgspec
 
-from flows.rules.base import Confidence, Finding, NextStep, RuleError, Severity, Source, clause
+from flows.model import Condition
+from flows.rules.base import Confidence, Finding, NextStep, RuleError, Severity, Source, check_range, clause
 
 _SQ = "慢阻肺病筛查问卷（COPD-SQ）"
 _SERVICE = "慢性阻塞性肺疾病患者健康服务规范（试行） §诊断与评估"
@@ -39,6 +44,9 @@ MMRC_MAX: Final = 4
 MMRC_MORE_BREATHLESS: Final = 2
 # CAT 0–40 (the cut-off is in CopdSettings, [U])
 CAT_MAX: Final = 40
+# COPD-2024 §服务对象: managed population = confirmed patients aged ≥35 [V]
+COPD_MANAGED_MIN_AGE: Final = 35
+DAYS_PER_YEAR: Final = 365
 
 CL_SQ = clause(
     "COPD.sq.high_risk",
@@ -108,6 +116,15 @@ class CopdSettings(msgspec.Struct, frozen=True, kw_only=True):
         30.0,
     )  # % predicted FEV1: GOLD 1 ≥80, 2 ≥50, 3 ≥30, else 4
     cat_more_symptoms: int = 10
+    # COPD-2024 follow-up [U]: at least this many face-to-face follow-ups a year; a stable patient's next visit
+    # is due within 365 // followups_per_year days (2 → 182 days).
+    followups_per_year: int = 2
+    # COPD-2024 follow-up [U]: an unstable patient is seen again within this many days (default borrowed from
+    # the BPHS-2017 hypertension/diabetes scheme: 2 weeks).
+    unstable_interval_days: int = 14
+    # COPD-2024 follow-up [U]: a second unstable visit in a row recommends referral (by analogy with BPHS-2017
+    # "two consecutive uncontrolled").
+    refer_consecutive_unstable: bool = True
 
 
 class CopdSqAnswers(msgspec.Struct, frozen=True, kw_only=True):
@@ -216,3 +233,240 @@ def cat_more_symptoms(score: int, settings: CopdSettings | None = None) -> bool:
     if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= CAT_MAX:
         raise _fail("cat", f"must be an integer 0–{CAT_MAX}, got {score!r}")
     return score >= s.cat_more_symptoms
+
+
+# --- follow-up (COPD-2024 §随访评估与分类干预) ----------------------------------------------------------------
+
+_FOLLOWUP = "慢性阻塞性肺疾病患者健康服务规范（试行） §随访评估与分类干预"
+
+CL_MANAGED = clause(
+    "COPD.managed",
+    Source.COPD_2024,
+    "慢性阻塞性肺疾病患者健康服务规范（试行） §服务对象/服务内容",
+    Confidence.V,
+    "Managed population: confirmed COPD patients aged ≥35; services are a record, follow-up assessment with "
+    "classified intervention, and a yearly health check.",
+)
+CL_FU_STABLE = clause(
+    "COPD.followup.stable",
+    Source.COPD_2024,
+    _FOLLOWUP,
+    Confidence.U,
+    "Stable: at least 2 face-to-face follow-ups a year (next visit within 365/2 days); overridable setting.",
+)
+CL_FU_UNSTABLE = clause(
+    "COPD.followup.unstable",
+    Source.COPD_2024,
+    _FOLLOWUP,
+    Confidence.U,
+    "Unstable: follow up within 2 weeks; overridable setting.",
+)
+CL_FU_ADVERSE = clause(
+    "COPD.followup.adverse_reaction",
+    Source.COPD_2024,
+    _FOLLOWUP,
+    Confidence.U,
+    "An adverse drug reaction makes the visit unstable (by analogy with BPHS-2017).",
+)
+CL_FU_REFERRAL = clause(
+    "COPD.followup.referral",
+    Source.COPD_2024,
+    _FOLLOWUP,
+    Confidence.U,
+    "Second unstable visit in a row, a persisting adverse reaction, or a new or worse complication: recommend "
+    "referral and follow it up within 2 weeks (by analogy with BPHS-2017).",
+)
+CL_FU_FORM = clause(
+    "COPD.followup.form",
+    Source.COPD_2024,
+    "慢性阻塞性肺疾病患者随访服务记录表",
+    Confidence.V2,
+    "Form: symptoms, cyanosis, oedema, respiratory and heart rate, BMI, comorbidities, smoking, exercise, "
+    "vaccinations (influenza, COVID-19, pneumococcal), SpO2, FEV1, FVC, FEV1/FVC, home oxygen hours, "
+    "non-invasive ventilator, adherence, adverse reactions, class, referral, next date.",
+)
+
+
+class CopdFollowupClass(enum.StrEnum):
+    STABLE = "stable"  # 稳定
+    UNSTABLE = "unstable"  # 不稳定
+
+
+class CopdFollowupResult(msgspec.Struct, frozen=True, kw_only=True):
+    cls: CopdFollowupClass
+    referral: bool
+    interval_days: int  # the next visit is due within this many days
+    next_date: dt.date
+    severity: Severity
+    clauses: tuple[str, ...]
+
+
+def is_managed_copd(age: int, confirmed: bool) -> bool:
+    """COPD-2024 [V]: confirmed patients aged ≥35 are in the managed population."""
+    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_AGE:
+        raise _fail("age", f"must be an integer 0–{MAX_AGE}, got {age!r}")
+    return _bool(confirmed, "confirmed") and age >= COPD_MANAGED_MIN_AGE
+
+
+def _check_followup_settings(s: CopdSettings) -> None:
+    if not 1 <= s.followups_per_year <= DAYS_PER_YEAR:
+        raise _fail("followups_per_year", f"must be 1–{DAYS_PER_YEAR}, got {s.followups_per_year}")
+    if not 1 <= s.unstable_interval_days <= DAYS_PER_YEAR:
+        raise _fail("unstable_interval_days", f"must be 1–{DAYS_PER_YEAR}, got {s.unstable_interval_days}")
+
+
+def copd_interval_days(cls: CopdFollowupClass, settings: CopdSettings | None = None) -> int:
+    """Days until the next follow-up of a class [U]: 365 // followups_per_year when stable."""
+    s = settings or CopdSettings()
+    _check_followup_settings(s)
+    if cls is CopdFollowupClass.UNSTABLE:
+        return s.unstable_interval_days
+    return DAYS_PER_YEAR // s.followups_per_year
+
+
+def classify_copd_followup(
+    stable: bool,
+    previous: CopdFollowupClass | None,
+    today: dt.date,
+    settings: CopdSettings | None = None,
+    *,
+    adverse_reaction: bool = False,
+    adverse_persisting: bool = False,
+    new_or_worse_complication: bool = False,
+) -> CopdFollowupResult:
+    """Classify one COPD follow-up [U]: stable or unstable, referral advice, next interval and date.
+
+    `stable` is the doctor's judgement at this visit; `previous` is the class recorded at the previous follow-up
+    (None at the first). `adverse_persisting` implies `adverse_reaction`.
+    """
+    s = settings or CopdSettings()
+    _check_followup_settings(s)
+    _bool(stable, "stable")
+    clauses: list[str] = []
+    referral = False
+    if adverse_reaction or adverse_persisting:
+        clauses.append(CL_FU_ADVERSE)
+    unstable = not stable or adverse_reaction or adverse_persisting or new_or_worse_complication
+    if unstable:
+        clauses.append(CL_FU_UNSTABLE)
+        twice = not stable and previous is CopdFollowupClass.UNSTABLE and s.refer_consecutive_unstable
+        if twice or adverse_persisting or new_or_worse_complication:
+            referral = True
+            clauses.append(CL_FU_REFERRAL)
+    else:
+        clauses.append(CL_FU_STABLE)
+    cls = CopdFollowupClass.UNSTABLE if unstable else CopdFollowupClass.STABLE
+    days = copd_interval_days(cls, s)
+    return CopdFollowupResult(
+        cls=cls,
+        referral=referral,
+        interval_days=days,
+        next_date=today + dt.timedelta(days=days),
+        severity=Severity.WARNING if referral else Severity.ADVICE if unstable else Severity.INFO,
+        clauses=tuple(clauses),
+    )
+
+
+class Vaccination(enum.StrEnum):
+    """COPD-2024 form [V2]: vaccinations recorded at follow-up."""
+
+    INFLUENZA = "influenza"
+    COVID_19 = "covid_19"
+    PNEUMOCOCCAL = "pneumococcal"
+
+
+class Adherence(enum.StrEnum):
+    """服药依从性, the options of the BPHS-2017 forms, reused on the COPD form."""
+
+    REGULAR = "regular"  # 规律
+    INTERMITTENT = "intermittent"  # 间断
+    NOT_TAKING = "not_taking"  # 不服药
+
+
+class CopdSymptom(enum.StrEnum):
+    """Symptom options of the COPD form: the field is [V2], this option list is ours [U]."""
+
+    NONE = "none"
+    COUGH = "cough"
+    SPUTUM = "sputum"
+    BREATHLESSNESS = "breathlessness"
+    WHEEZE = "wheeze"
+    CHEST_TIGHTNESS = "chest_tightness"
+    OTHER = "other"
+
+
+# (zh, en) labels shown on the form.
+OPTION_LABELS: Final[dict[enum.StrEnum, tuple[str, str]]] = {
+    Vaccination.INFLUENZA: ("流感疫苗", "influenza vaccine"),
+    Vaccination.COVID_19: ("新冠疫苗", "COVID-19 vaccine"),
+    Vaccination.PNEUMOCOCCAL: ("肺炎球菌疫苗", "pneumococcal vaccine"),
+    Adherence.REGULAR: ("规律", "regular"),
+    Adherence.INTERMITTENT: ("间断", "intermittent"),
+    Adherence.NOT_TAKING: ("不服药", "not taking"),
+    CopdSymptom.NONE: ("无症状", "no symptoms"),
+    CopdSymptom.COUGH: ("咳嗽", "cough"),
+    CopdSymptom.SPUTUM: ("咳痰", "sputum"),
+    CopdSymptom.BREATHLESSNESS: ("气短", "breathlessness"),
+    CopdSymptom.WHEEZE: ("喘息", "wheeze"),
+    CopdSymptom.CHEST_TIGHTNESS: ("胸闷", "chest tightness"),
+    CopdSymptom.OTHER: ("其他", "other"),
+    CopdFollowupClass.STABLE: ("稳定", "stable"),
+    CopdFollowupClass.UNSTABLE: ("不稳定", "unstable"),
+}
+
+
+class CopdFollowupForm(msgspec.Struct, frozen=True, kw_only=True):
+    """The COPD follow-up form (COPD-2024 [V2] field list); `check_copd_form` validates it."""
+
+    stable: bool
+    symptoms: frozenset[CopdSymptom] = frozenset()
+    cyanosis: bool = False
+    oedema: bool = False
+    respiratory_rate: int | None = None  # breaths/min
+    heart_rate: int | None = None  # beats/min
+    bmi: float | None = None
+    comorbidities: tuple[Condition, ...] = ()
+    cigarettes_per_day: int | None = None
+    exercise_times_per_week: int | None = None
+    exercise_minutes: int | None = None  # per time
+    vaccinations: frozenset[Vaccination] = frozenset()
+    spo2: int | None = None  # %
+    fev1_l: float | None = None
+    fvc_l: float | None = None
+    home_oxygen_hours: float | None = None  # hours a day
+    non_invasive_ventilator: bool = False
+    adherence: Adherence | None = None
+    adverse_reaction: bool = False
+    referral: bool = False
+    next_date: dt.date | None = None
+
+    def fev1_fvc(self) -> float | None:
+        """FEV1/FVC as a ratio, when both were measured."""
+        return None if self.fev1_l is None or self.fvc_l is None else round(self.fev1_l / self.fvc_l, 2)
+
+
+# Plausibility bounds of the form's values (ours): outside them the entry is a typing or device error.
+FORM_RANGES: Final[dict[str, tuple[tuple[float, float], str]]] = {
+    "respiratory_rate": ((5, 80), "/min"),
+    "heart_rate": ((20, 250), "/min"),
+    "bmi": (BMI_RANGE, "kg/m²"),
+    "cigarettes_per_day": ((0, 100), "/day"),
+    "exercise_times_per_week": ((0, 21), "/week"),
+    "exercise_minutes": ((0, 600), "min"),
+    "spo2": ((50, 100), "%"),
+    "fev1_l": ((0.1, 8.0), "L"),
+    "fvc_l": ((0.1, 10.0), "L"),
+    "home_oxygen_hours": ((0, 24), "h/day"),
+}
+
+
+def check_copd_form(form: CopdFollowupForm) -> None:
+    """Refuse impossible values and contradictions, naming the field."""
+    for name, (bounds, unit) in FORM_RANGES.items():
+        value = getattr(form, name)
+        if value is not None:
+            check_range(value, name, bounds, unit)
+    if form.fev1_l is not None and form.fvc_l is not None and form.fev1_l > form.fvc_l:
+        raise _fail("fev1_l", f"FEV1 {form.fev1_l} L cannot exceed FVC {form.fvc_l} L")
+    if CopdSymptom.NONE in form.symptoms and len(form.symptoms) > 1:
+        raise _fail("symptoms", "'none' cannot be ticked with a symptom")

@@ -2,7 +2,8 @@
 DM-2022 clinical targets as data.
 
 Glucose in mmol/L, HbA1c in %. The programme control threshold (BPHS-2017 FPG <7.0, drives the follow-up class)
-and the clinical targets (DM-2022, advice to the doctor) are kept apart.
+and the clinical targets (DM-2022, advice to the doctor) are kept apart. The programme cadence, the complication
+screening schedule and the follow-up form options are in diabetes_care.
 """
 
 from __future__ import annotations
@@ -87,10 +88,18 @@ _HBA1C_RANGE: Final = (3.0, 20.0)
 
 
 class DiabetesSettings(msgspec.Struct, frozen=True, kw_only=True):
-    """Overridable [U] facts of §3."""
+    """Overridable [U] facts of §3 (and site choices).
+
+    [U] — a site can override each in `[rules.diabetes]` of its configuration.
+    """
 
     igt_ogtt_2h_from: float = 7.8  # DM-2022 [U]: IGT from OGTT 2 h 7.8 mmol/L (to <11.1)
     pregnancy_raised_glucose_is_emergency: bool = True  # BPHS-2017 [U]
+    complication_interval_months: int = 12  # DM-2022 [U]: yearly complication screening
+    hba1c_uncontrolled_months: int = 3  # DM-2022 [U]: HbA1c every 3 months when uncontrolled
+    hba1c_controlled_months: int = 6  # DM-2022 [U]: HbA1c every 6 months when controlled
+    # Site choice (no document gives it): days to the confirming test of a diabetic-range result.
+    confirm_interval_days: int = 7
 
 
 DEFAULT_SETTINGS: Final = DiabetesSettings()

@@ -1,7 +1,8 @@
 """Hypertension rules (CLINICAL_RULES.md §2): grade of an office reading, emergency check, control thresholds.
 
 The programme control threshold (BPHS-2017, drives the follow-up class) and the clinical target (HTN-2025,
-advice to the doctor) are kept apart on purpose: never merge them.
+advice to the doctor) are kept apart on purpose: never merge them. Screening cadence, out-of-office BP, referral
+beyond emergencies, the HTN-2020 target and the drug classes are in hypertension_screening.
 """
 
 from __future__ import annotations
@@ -135,7 +136,10 @@ _DBP_RANGE: Final = (20, 200)
 
 
 class HypertensionSettings(msgspec.Struct, frozen=True, kw_only=True):
-    """Overridable facts of §2 that are not hard-wired ([U] or a site choice)."""
+    """Overridable facts of §2 that are not hard-wired ([U] or a site choice).
+
+    [U] — a site can override each in `[rules.hypertension]` of its configuration.
+    """
 
     # WS-T-872 [V]: screening age floor, a setting by design (BPHS-2017 used 35).
     screening_age_floor: int = 18
@@ -145,6 +149,17 @@ class HypertensionSettings(msgspec.Struct, frozen=True, kw_only=True):
     referral_inter_arm_sbp_diff: int = 20
     # HTN-2020/2025 [U]: referral when uncontrolled on at least this many drugs at full dose incl. a diuretic.
     referral_resistant_drug_count: int = 3
+    # HTN-2020/2025 [U]: referral when still uncontrolled after this many months of standard treatment.
+    referral_uncontrolled_months: int = 3
+    # HTN-2020/2025 [U]: referral at first diagnosis when BP stays ≥ these despite short-term treatment.
+    referral_persistent_sbp: int = 180
+    referral_persistent_dbp: int = 110
+    # HTN-2020 [U]: target for age ≥80 (CLINICAL_RULES.md §2 states 65–79 only).
+    target_2020_80_sbp_below: int = 150
+    target_2020_80_dbp_below: int = 90
+    # Site choice (no document gives it): days to the next BP recheck after a raised reading; a week apart
+    # fits three office days into the 4-week window of HTN-2025.
+    recheck_interval_days: int = 7
 
 
 DEFAULT_SETTINGS: Final = HypertensionSettings()

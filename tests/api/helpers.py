@@ -53,3 +53,12 @@ def audit_rows(api: Api, **filters: Any) -> list[dict[str, Any]]:
     assert answer.status_code == 200, answer.text
     rows: list[dict[str, Any]] = answer.json()
     return rows
+
+
+def advance(api: Api, delta: dt.timedelta) -> None:
+    """Move the site's clock forward and give every client a token valid at the new time (days pass)."""
+    from tests.support.server import bearer, issue_token
+
+    api.server.clock.advance(delta)
+    for role, client in ((Role.NURSE, api.nurse), (Role.DOCTOR, api.doctor), (Role.ADMIN, api.admin)):
+        client.headers.update(bearer(issue_token(api.server, api.staff[role])))

@@ -16,9 +16,7 @@ EXPECTED_INDEXES = {
     "follow_up_open_due",
 }
 # Every committed migration module (db/migrations/onestop_*.py) must be pending on an empty database.
-_COMMITTED = sorted(
-    p.stem for p in (Path(__file__).parents[2] / "db" / "migrations").glob("onestop_*.py")
-)
+_COMMITTED = sorted(p.stem for p in (Path(__file__).parents[2] / "db" / "migrations").glob("onestop_*.py"))
 
 
 async def _tables_and_indexes(kind: str) -> tuple[set[str], set[str]]:

@@ -1,0 +1,265 @@
+"""Follow-ups (随访): classify with the rules, record each disease's follow-up, book the next one.
+
+A condition has at most one open booking. Doing a follow-up turns that booking (or, with none, a new row due
+today) into the record: class, referral advice, the values it was judged on and who did it; then one new
+booking per disease at the visit's next date (the earliest of the diseases', or the doctor's override).
+The previous class the classifier needs is the latest done follow-up of the condition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final
+
+import msgspec
+
+from db import convert
+from db.engine import Database, write_transaction
+from db.observations import confirmed_conditions, visit_values
+from db.prescriptions import current_drugs
+from db.tables import FollowUp, Resident, Visit
+from flows.clinical import FollowupItem, FollowupOutcome, FollowupRecord, FollowupRequest
+from flows.errors import Conflict, InvalidInput, NotFound
+from flows.model import Condition
+from flows.rules.base import age_on
+from flows.rules.copd import CopdFollowupClass
+from flows.rules.followup import FollowupClass
+from flows.rules.multimorbidity import DiseaseAssessment, DiseaseFollowup, assess_visit
+from flows.rules.settings import RulesSettings
+
+_COLUMNS: Final = (
+    "id, resident, condition, due_date, mode, follow_up_class, done_at, visit, staff, sbp, dbp, fpg, referral, "
+    "override_reason"
+)
+_BPHS: Final = {c.value for c in FollowupClass}
+_COPD: Final = {c.value for c in CopdFollowupClass}
+
+
+def record(row: dict[str, Any]) -> FollowupRecord:
+    return FollowupRecord(
+        id=row["id"],
+        resident_id=row["resident"],
+        condition=Condition(row["condition"]),
+        due_date=convert.as_date(row["due_date"]),
+        mode=row["mode"],
+        follow_up_class=row["follow_up_class"],
+        done_at=convert.aware(row["done_at"]) if row["done_at"] is not None else None,
+        visit_id=row["visit"],
+        staff_id=row["staff"],
+        sbp=row["sbp"],
+        dbp=row["dbp"],
+        fpg=float(row["fpg"]) if row["fpg"] is not None else None,
+        referral=convert.as_bool(row["referral"]),
+        override_reason=row["override_reason"],
+    )
+
+
+async def previous_classes(resident_id: int) -> dict[Condition, str]:
+    """The class of each condition's latest done follow-up (the (resident, condition, done_at) index)."""
+    rows = await FollowUp.raw(
+        "SELECT condition, follow_up_class FROM follow_up WHERE resident = {} AND done_at IS NOT NULL "
+        "ORDER BY done_at DESC, id DESC",
+        resident_id,
+    )
+    out: dict[Condition, str] = {}
+    for row in rows:
+        if row["follow_up_class"] and row["condition"] in {c.value for c in Condition}:
+            out.setdefault(Condition(row["condition"]), row["follow_up_class"])
+    return out
+
+
+def _disease(item: FollowupItem, values: dict[str, float], previous: dict[Condition, str]) -> DiseaseFollowup:
+    prior = previous.get(item.condition)
+    common: dict[str, Any] = {
+        "condition": item.condition,
+        "adverse_reaction": item.adverse_reaction,
+        "adverse_persisting": item.adverse_persisting,
+        "new_or_worse_complication": item.new_or_worse_complication,
+    }
+    if item.condition is Condition.HYPERTENSION:
+        sbp, dbp = values.get("sbp"), values.get("dbp")
+        return DiseaseFollowup(
+            **common,
+            sbp=round(sbp) if sbp is not None else None,
+            dbp=round(dbp) if dbp is not None else None,
+            previous=FollowupClass(prior) if prior in _BPHS else None,
+        )
+    if item.condition is Condition.DIABETES:
+        return DiseaseFollowup(
+            **common, fpg=values.get("fpg"), previous=FollowupClass(prior) if prior in _BPHS else None
+        )
+    return DiseaseFollowup(
+        **common,
+        copd_stable=item.copd_stable,
+        copd_previous=CopdFollowupClass(prior) if prior in _COPD else None,
+    )
+
+
+async def _values(request: FollowupRequest) -> dict[str, float]:
+    """This follow-up's own values: the request's, else the visit's entries; never an older reading."""
+    visit_values_now: dict[str, float] = {}
+    if request.visit_id is not None:
+        visit_values_now, _ = await visit_values(request.visit_id)
+    given = {"sbp": request.sbp, "dbp": request.dbp, "fpg": request.fpg}
+    out = {k: float(v) for k, v in given.items() if v is not None}
+    for code in ("sbp", "dbp", "fpg"):
+        if code not in out and code in visit_values_now:
+            out[code] = visit_values_now[code]
+    return out
+
+
+async def _check_visit(request: FollowupRequest) -> None:
+    if request.visit_id is None:
+        return
+    rows = await Visit.raw("SELECT resident, closed_at FROM visit WHERE id = {}", request.visit_id)
+    if not rows or rows[0]["resident"] != request.resident_id:
+        raise NotFound(
+            f"no visit {request.visit_id} of resident {request.resident_id}",
+            field="visit_id",
+            details={"id": request.visit_id},
+        )
+    if rows[0]["closed_at"] is not None:
+        raise Conflict(
+            f"visit {request.visit_id} is closed; follow-ups go into an open visit", field="visit_id"
+        )
+
+
+def _class_of(d: DiseaseAssessment) -> str:
+    cls = d.cls if d.cls is not None else d.copd_cls
+    return cls.value if cls is not None else ""
+
+
+async def do_followup(
+    db: Database,
+    request: FollowupRequest,
+    *,
+    rules: RulesSettings,
+    actor_id: int,
+    now: dt.datetime,
+    tz: dt.tzinfo,
+) -> FollowupOutcome:
+    """Classify and record the follow-up of every disease in the request, and book the next one."""
+    today = now.astimezone(tz).date()
+    reason = (request.override_reason or "").strip() or None
+    if request.next_date is not None:
+        if reason is None:
+            raise InvalidInput("changing the computed next date needs a reason", field="override_reason")
+        if request.next_date <= today:
+            raise InvalidInput(f"the next date {request.next_date} must be after today", field="next_date")
+    at = convert.utc(now)
+    async with write_transaction(db):
+        people = await Resident.raw("SELECT birth_date FROM resident WHERE id = {}", request.resident_id)
+        if not people:
+            raise NotFound(
+                f"no resident with id {request.resident_id}",
+                field="resident_id",
+                details={"id": request.resident_id},
+            )
+        await _check_visit(request)
+        values = await _values(request)
+        previous = await previous_classes(request.resident_id)
+        drug_count = (
+            request.drug_count
+            if request.drug_count is not None
+            else len(await current_drugs(request.resident_id, today))
+        )
+        assessment = assess_visit(
+            [_disease(item, values, previous) for item in request.items],
+            age=age_on(convert.as_date(people[0]["birth_date"]), today),
+            today=today,
+            drug_count=drug_count,
+            comorbidities=await confirmed_conditions(request.resident_id),
+            settings=rules.multimorbidity,
+            copd_settings=rules.copd,
+        )
+        next_date = request.next_date or assessment.next_date
+        done: list[FollowupRecord] = []
+        booked: list[FollowupRecord] = []
+        for disease in assessment.diseases:
+            done.append(
+                await _record_done(
+                    request, disease, values, actor_id=actor_id, at=at, today=today, reason=reason
+                )
+            )
+            rows = await FollowUp.insert(
+                FollowUp(
+                    resident=request.resident_id,
+                    condition=disease.condition.value,
+                    due_date=next_date,
+                    mode=request.mode.value,
+                    created_at=at,
+                )
+            ).returning(*FollowUp.all_columns())
+            booked.append(record(_with_at(rows[0], created=at)))
+    return FollowupOutcome(assessment=assessment, done=tuple(done), booked=tuple(booked), next_date=next_date)
+
+
+def _with_at(row: dict[str, Any], *, created: dt.datetime, done: dt.datetime | None = None) -> dict[str, Any]:
+    # RETURNING on SQLite hands timestamps back as text; the values we wrote are the truth.
+    out = dict(row)
+    out["done_at"] = done
+    out["created_at"] = created
+    return out
+
+
+async def _record_done(
+    request: FollowupRequest,
+    disease: DiseaseAssessment,
+    values: dict[str, float],
+    *,
+    actor_id: int,
+    at: dt.datetime,
+    today: dt.date,
+    reason: str | None,
+) -> FollowupRecord:
+    condition = disease.condition
+    fields: dict[Any, Any] = {
+        FollowUp.follow_up_class: _class_of(disease),
+        FollowUp.done_at: at,
+        FollowUp.mode: request.mode.value,
+        FollowUp.visit: request.visit_id,
+        FollowUp.staff: actor_id,
+        FollowUp.sbp: round(values["sbp"])
+        if condition is Condition.HYPERTENSION and "sbp" in values
+        else None,
+        FollowUp.dbp: round(values["dbp"])
+        if condition is Condition.HYPERTENSION and "dbp" in values
+        else None,
+        FollowUp.fpg: values.get("fpg") if condition is Condition.DIABETES else None,
+        FollowUp.referral: disease.referral,
+        FollowUp.assessment: msgspec.json.encode(disease).decode(),
+        FollowUp.override_reason: reason,
+    }
+    open_rows = await FollowUp.raw(
+        "SELECT id FROM follow_up WHERE resident = {} AND condition = {} AND done_at IS NULL "
+        "ORDER BY due_date, id LIMIT 1",
+        request.resident_id,
+        condition.value,
+    )
+    if open_rows:
+        await FollowUp.update(fields).where(FollowUp.id == open_rows[0]["id"])
+        row_id = open_rows[0]["id"]
+    else:
+        inserted = await FollowUp.insert(
+            FollowUp(
+                resident=request.resident_id,
+                condition=condition.value,
+                due_date=today,
+                mode=request.mode.value,
+                created_at=at,
+            )
+        )
+        row_id = inserted[0]["id"]
+        await FollowUp.update(fields).where(FollowUp.id == row_id)
+    rows = await FollowUp.raw(f"SELECT {_COLUMNS} FROM follow_up WHERE id = {{}}", row_id)
+    return record(_with_at(rows[0], created=at, done=at))
+
+
+async def followups(db: Database, resident_id: int, *, limit: int = 50) -> list[FollowupRecord]:
+    """The resident's follow-ups, bookings first, then newest done first."""
+    rows = await FollowUp.raw(
+        f"SELECT {_COLUMNS} FROM follow_up WHERE resident = {{}} "
+        f"ORDER BY (done_at IS NULL) DESC, done_at DESC, due_date DESC, id DESC LIMIT {max(1, min(limit, 500))}",
+        resident_id,
+    )
+    return [record(r) for r in rows]

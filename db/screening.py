@@ -1,0 +1,84 @@
+"""The screening of a visit, assembled from what the database holds and judged by flows.rules.screening."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from db import convert
+from db.engine import Database
+from db.observations import confirmed_conditions, visit_values
+from db.prescriptions import current_drugs
+from db.questionnaires import visit_results
+from db.tables import Observation, Resident
+from db.visits import get_visit
+from flows.clinical import ScreeningReport
+from flows.model import Sex
+from flows.rules import drugs
+from flows.rules.base import age_on
+from flows.rules.screening import ScreeningHistory, ScreeningSettings, screen
+from flows.rules.settings import RulesSettings
+
+
+async def last_test_dates(resident_id: int, codes: tuple[str, ...]) -> dict[str, dt.date]:
+    marks = ", ".join("{}" for _ in codes)
+    rows = await Observation.raw(
+        f"SELECT code, MAX(observed_at) AS at FROM observation WHERE resident = {{}} AND code IN ({marks}) "
+        "GROUP BY code",
+        resident_id,
+        *codes,
+    )
+    out: dict[str, dt.date] = {}
+    for r in rows:
+        at = r["at"]
+        out[r["code"]] = (
+            at.date() if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at)).date()
+        )
+    return out
+
+
+async def visit_screening(
+    db: Database, visit_id: int, flags: dict[str, Any], *, rules: RulesSettings
+) -> tuple[ScreeningReport, int]:
+    visit = await get_visit(db, visit_id)
+    today = visit.visit_date
+    person = (await Resident.raw("SELECT sex, birth_date FROM resident WHERE id = {}", visit.resident_id))[0]
+    sex, age = Sex(person["sex"]), age_on(convert.as_date(person["birth_date"]), today)
+    values, symptoms = await visit_values(visit_id)
+    names = await current_drugs(visit.resident_id, today)
+    tests = await last_test_dates(visit.resident_id, ("tc", "ldl", "fpg"))
+    lipid_dates = [d for code, d in tests.items() if code in ("tc", "ldl")]
+    history = ScreeningHistory(
+        conditions=tuple(sorted(await confirmed_conditions(visit.resident_id))),
+        on_antihypertensives=drugs.on_antihypertensives(names),
+        on_glucose_lowering=drugs.on_glucose_lowering(names),
+        last_lipid_test=max(lipid_dates) if lipid_dates else None,
+        last_fpg=tests.get("fpg"),
+        **flags,
+    )
+    questionnaires = await visit_results(
+        visit_id, today=today, age=age, sex=sex, settings=rules.questionnaires
+    )
+    result = screen(
+        measurements=values,
+        age=age,
+        sex=sex,
+        today=today,
+        history=history,
+        questionnaires=tuple(f for q in questionnaires for f in q.findings),
+        symptoms=symptoms,
+        settings=ScreeningSettings(
+            hypertension=rules.hypertension,
+            diabetes=rules.diabetes,
+            weight=rules.weight,
+            emergency=rules.emergency,
+        ),
+    )
+    report = ScreeningReport(
+        visit_id=visit_id,
+        findings=result.findings,
+        next_steps=result.next_steps + tuple(s for q in questionnaires for s in q.next_steps),
+        emergency=result.emergency,
+        clauses=tuple(dict.fromkeys(result.clauses + tuple(c for q in questionnaires for c in q.clauses))),
+    )
+    return report, visit.resident_id
