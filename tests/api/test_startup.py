@@ -47,3 +47,15 @@ async def test_preflight_accepts_a_current_database(empty_db_config: DatabaseCon
     finally:
         await close(db)
     await preflight(Settings(database=empty_db_config))
+
+
+def test_a_bad_rules_setting_stops_the_app_being_built_naming_the_key() -> None:
+    from api.app import create_app
+    from flows.rules.base import RuleError
+    from onestop.config import Settings
+
+    with pytest.raises(RuleError) as caught:
+        create_app(Settings(rules={"hypertension": {"no_such_setting": 1}}))
+    assert caught.value.field == "rules.hypertension.no_such_setting"
+    app = create_app(Settings(rules={"hypertension": {"screening_age_floor": 35}}))
+    assert app.state["onestop"].rules.hypertension.screening_age_floor == 35

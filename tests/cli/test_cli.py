@@ -35,6 +35,30 @@ def test_config_check_prints_the_effective_configuration() -> None:
     assert json.loads(done.stdout)["site"]["name"] == "某某镇卫生院"
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[rules.nope]\nx = 1\n", "rules.nope"),
+        ("[rules.hypertension]\nscreening_floor = 35\n", "rules.hypertension.screening_floor"),
+        ("[rules.hypertension]\nscreening_age_floor = 'x'\n", "rules.hypertension.screening_age_floor"),
+    ],
+)
+def test_config_check_refuses_bad_rules_settings_naming_the_key(tmp_path: Path, text: str, key: str) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(text, encoding="utf-8")
+    done = onestop("--config", str(path), "config", "check")
+    assert done.returncode == 2, done.stdout
+    assert key in done.stderr
+
+
+def test_config_check_accepts_a_rules_override(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text("[rules.hypertension]\nscreening_age_floor = 35\n", encoding="utf-8")
+    done = onestop("--config", str(path), "config", "check")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["rules"] == {"hypertension": {"screening_age_floor": 35}}
+
+
 def test_config_check_exits_2_naming_the_key(tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     path.write_text("[api]\nport = 'x'\n", encoding="utf-8")
