@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import msgspec
 
-from db import convert
+from db import convert, emergencies
 from db.engine import Database, write_transaction
 from db.observations import confirmed_conditions, visit_values
 from db.prescriptions import current_drugs
@@ -21,7 +21,7 @@ from db.tables import FollowUp, Resident, Visit
 from flows.clinical import FollowupItem, FollowupOutcome, FollowupRecord, FollowupRequest
 from flows.errors import Conflict, InvalidInput, NotFound
 from flows.model import Condition
-from flows.rules.base import age_on
+from flows.rules.base import Severity, age_on
 from flows.rules.copd import CopdFollowupClass
 from flows.rules.followup import FollowupClass
 from flows.rules.multimorbidity import DiseaseAssessment, DiseaseFollowup, assess_visit
@@ -173,6 +173,13 @@ async def do_followup(
             copd_settings=rules.copd,
         )
         next_date = request.next_date or assessment.next_date
+        if assessment.emergency and request.visit_id is not None:
+            # Values given with the follow-up entered the visit here: the emergency gate applies to them too.
+            found = tuple(
+                f for d in assessment.diseases for f in d.findings if f.severity is Severity.EMERGENCY
+            )
+            if found and not await emergencies.has_open(request.visit_id):
+                await emergencies.raise_flag(request.visit_id, request.resident_id, found, now=now)
         done: list[FollowupRecord] = []
         booked: list[FollowupRecord] = []
         for disease in assessment.diseases:

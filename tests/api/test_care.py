@@ -223,3 +223,17 @@ def test_plans_default_edit_and_merge(api: Api) -> None:
     listed = api.doctor.get(f"/api/v1/residents/{rid}/plans").json()
     assert [p["condition"] for p in listed["plans"]] == ["hypertension"]
     assert listed["merged"]["lifestyle"]["salt_g_per_day_max"] == 4.0
+
+
+def test_an_emergency_value_given_with_a_follow_up_gates_the_visit(api: Api) -> None:
+    rid = _resident(api, 68)
+    _confirm(api, rid, "hypertension")
+    vid = _visit_with(api, rid)
+    body = _followup(
+        api.doctor, rid, visit_id=vid, sbp=186, dbp=100, items=[{"condition": "hypertension"}]
+    ).json()
+    assert body["assessment"]["emergency"] is True
+    assert body["assessment"]["referral"] is True
+    flags = api.doctor.get(f"/api/v1/visits/{vid}/emergencies").json()
+    assert [f["status"] for f in flags] == ["open"]
+    assert api.doctor.get(f"/api/v1/visits/{vid}/moves").json() == ["refer_emergency", "cancel"]
