@@ -16,7 +16,7 @@ from flows.clinical import ScreeningReport
 from flows.model import Sex
 from flows.rules import drugs
 from flows.rules.base import age_on
-from flows.rules.screening import ScreeningHistory, ScreeningSettings, screen
+from flows.rules.screening import ScreeningHistory, screen
 from flows.rules.settings import RulesSettings
 
 
@@ -67,17 +67,15 @@ async def visit_screening(
         history=history,
         questionnaires=tuple(f for q in questionnaires for f in q.findings),
         symptoms=symptoms,
-        settings=ScreeningSettings(
-            hypertension=rules.hypertension,
-            diabetes=rules.diabetes,
-            weight=rules.weight,
-            emergency=rules.emergency,
-        ),
+        settings=rules.screening,
     )
+    # The screening already turns a high-risk questionnaire into its next step (OGTT, spirometry): keep one
+    # step per code, the screening's first.
+    steps = {s.code: s for s in (*result.next_steps, *(s for q in questionnaires for s in q.next_steps))}
     report = ScreeningReport(
         visit_id=visit_id,
         findings=result.findings,
-        next_steps=result.next_steps + tuple(s for q in questionnaires for s in q.next_steps),
+        next_steps=tuple(steps.values()),
         emergency=result.emergency,
         clauses=tuple(dict.fromkeys(result.clauses + tuple(c for q in questionnaires for c in q.clauses))),
     )

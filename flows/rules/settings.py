@@ -29,6 +29,7 @@ from flows.rules.hypertension import HypertensionSettings
 from flows.rules.lipids import LipidSettings
 from flows.rules.multimorbidity import MultimorbiditySettings
 from flows.rules.questionnaires import QuestionnaireSettings
+from flows.rules.screening import ScreeningSettings
 from flows.rules.tcm import TcmSettings
 from flows.rules.weight import WeightSettings
 
@@ -44,11 +45,25 @@ class RulesSettings(msgspec.Struct, frozen=True, kw_only=True):
     contracts: ContractSettings = msgspec.field(default_factory=ContractSettings)
     multimorbidity: MultimorbiditySettings = msgspec.field(default_factory=MultimorbiditySettings)
     plans: PlanSettings = msgspec.field(default_factory=PlanSettings)
-    diagnosis: DiagnosisSettings = msgspec.field(default_factory=DiagnosisSettings)
 
+    # Composite settings are views of the module sections, so one [rules.hypertension] override reaches every
+    # rule that applies hypertension's facts.
     @property
     def questionnaires(self) -> QuestionnaireSettings:
         return QuestionnaireSettings(copd=self.copd, tcm=self.tcm)
+
+    @property
+    def diagnosis(self) -> DiagnosisSettings:
+        return DiagnosisSettings(hypertension=self.hypertension, diabetes=self.diabetes, weight=self.weight)
+
+    @property
+    def screening(self) -> ScreeningSettings:
+        return ScreeningSettings(
+            hypertension=self.hypertension,
+            diabetes=self.diabetes,
+            weight=self.weight,
+            emergency=self.emergency,
+        )
 
 
 DEFAULT_RULES: Final = RulesSettings()

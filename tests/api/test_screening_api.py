@@ -93,10 +93,12 @@ def test_the_rules_reference_lists_clauses_questionnaires_and_settings(api: Api)
     assert {"FU.uncontrolled.two_consecutive", "HTN.drug_classes"} <= ids
     assert len(ids) > 100
     one = api.nurse.get("/api/v1/rules/clauses/FU.uncontrolled.two_consecutive").json()
-    assert one["source"] == "BPHS-2017" and one["confidence"] == "V"
+    assert one["source"] == "BPHS-2017"
+    assert one["confidence"] == "V"
     error(api.nurse.get("/api/v1/rules/clauses/NOPE"), 404)
     tcm = api.nurse.get("/api/v1/rules/questionnaires/tcm_33").json()
-    assert len(tcm["questions"]) == 33 and tcm["questions"][0]["text_zh"]
+    assert len(tcm["questions"]) == 33
+    assert tcm["questions"][0]["text_zh"]
     settings = api.nurse.get("/api/v1/rules/settings").json()
     assert settings["hypertension"]["screening_age_floor"] == 18
     error(api.anon.get("/api/v1/rules/clauses"), 401)
