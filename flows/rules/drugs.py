@@ -15,18 +15,16 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from flows.rules.base import Confidence, Source, clause
+from flows.rules._hypertension_data import C_DRUG_CLASSES, DRUG_CLASSES
 
-CL_CLASSES: Final = clause(
-    "HTN.drug_classes",
-    Source.HTN_2020,
-    "§药物治疗 常用降压药",
-    Confidence.V2,
-    "First-line antihypertensive classes: A (ACEI/ARB), B (β-blocker), C (CCB), D (thiazide-type diuretic).",
-)
+# The fact and the class names are hypertension's (HTN.drugs.classes); this module only reads names.
+CL_CLASSES: Final = C_DRUG_CLASSES
+CLASS_NAMES: Final = DRUG_CLASSES
 
 
 class DrugClass(enum.StrEnum):
+    """Finer than A/B/C/D: the letter before ":" is the HTN-2020 class (ACEI and ARB are both A)."""
+
     ACEI = "A:acei"
     ARB = "A:arb"
     BETA_BLOCKER = "B"

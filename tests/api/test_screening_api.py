@@ -90,7 +90,7 @@ def test_screening_reports_findings_next_steps_and_questionnaires_with_clauses(a
 def test_the_rules_reference_lists_clauses_questionnaires_and_settings(api: Api) -> None:
     clauses = api.admin.get("/api/v1/rules/clauses").json()
     ids = {c["id"] for c in clauses}
-    assert {"FU.uncontrolled.two_consecutive", "HTN.drug_classes"} <= ids
+    assert {"FU.uncontrolled.two_consecutive", "HTN.drugs.classes"} <= ids
     assert len(ids) > 100
     one = api.nurse.get("/api/v1/rules/clauses/FU.uncontrolled.two_consecutive").json()
     assert one["source"] == "BPHS-2017"
