@@ -17,6 +17,7 @@ from api.controllers.care import CareController
 from api.controllers.entries import EntryController
 from api.controllers.health import VERSION, HealthController
 from api.controllers.households import HouseholdController
+from api.controllers.indicators import IndicatorController
 from api.controllers.residents import ResidentController
 from api.controllers.rules import RulesController
 from api.controllers.screening import ScreeningController
@@ -91,6 +92,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             ScreeningController,
             CareController,
             RulesController,
+            IndicatorController,
             AuditController,
         ],
         dependencies=DEPENDENCIES,

@@ -10,12 +10,15 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+import msgspec
+
 from db.pinyin import name_initials
 from flows.model import Move, ObservationSource, Role, Step
 from flows.synthetic import Batch, Layout
 from flows.synthetic.history import DOCTOR_STEPS
 from flows.visit import TRANSITIONS
 
+_json = msgspec.json.encode
 NO_LOGIN = "!demo-no-login"  # not a key-derivation hash: no password matches it (no default passwords)
 
 
@@ -55,6 +58,11 @@ TABLES: dict[str, TableSpec] = {
     "visit_event": _spec("visit_event", "visit, seq, move, from_step, to_step, actor, at, reason"),
     "observation": _spec(
         "observation", "resident, visit, code, value, unit, source, observed_at, recorded_by"
+    ),
+    "follow_up": _spec(
+        "follow_up",
+        "resident, condition, follow_up_class, due_date, mode, done_at, visit, staff, created_at, sbp, dbp, fpg, "
+        "referral, assessment",
     ),
     "counter": _spec(
         "counter",
@@ -263,6 +271,25 @@ def batch_rows(batch: Batch, ids: Ids, *, text: bool) -> Rows:
     rows["visit"] = visits
     rows["visit_event"] = events
     rows["observation"] = observations
+    rows["follow_up"] = [
+        (
+            f.resident_id + res,
+            f.condition.value,
+            f.result.cls.value if f.result else None,
+            day(f.due_date),
+            f.mode,
+            ts(f.done_at) if f.done_at else None,
+            f.visit_id + vis if f.visit_id else None,
+            staff[f.staff_id] if f.staff_id else None,
+            ts(f.created_at),
+            f.sbp,
+            f.dbp,
+            f.fpg,
+            f.result.referral if f.result else False,
+            _json(f.result).decode() if f.result else None,  # the classifier's answer, as the form keeps it
+        )
+        for f in batch.follow_ups
+    ]
     return rows
 
 

@@ -26,6 +26,7 @@ from flows.rules.diabetes import DiabetesSettings
 from flows.rules.diagnosis import DiagnosisSettings
 from flows.rules.emergency import EmergencySettings
 from flows.rules.hypertension import HypertensionSettings
+from flows.rules.indicators import IndicatorSettings
 from flows.rules.lipids import LipidSettings
 from flows.rules.multimorbidity import MultimorbiditySettings
 from flows.rules.questionnaires import QuestionnaireSettings
@@ -45,6 +46,7 @@ class RulesSettings(msgspec.Struct, frozen=True, kw_only=True):
     contracts: ContractSettings = msgspec.field(default_factory=ContractSettings)
     multimorbidity: MultimorbiditySettings = msgspec.field(default_factory=MultimorbiditySettings)
     plans: PlanSettings = msgspec.field(default_factory=PlanSettings)
+    indicators: IndicatorSettings = msgspec.field(default_factory=IndicatorSettings)
 
     # Composite settings are views of the module sections, so one [rules.hypertension] override reaches every
     # rule that applies hypertension's facts.

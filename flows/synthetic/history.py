@@ -1,4 +1,4 @@
-"""Three years of one resident's history: signing, diagnoses and closed visits with their measurements."""
+"""Three years of one resident's history: signing, diagnoses, closed visits with their measurements, follow-ups."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from typing import Final
 
 from flows.model import Condition, ContractStatus, Move, QueueKind, Step
-from flows.synthetic import measures
+from flows.synthetic import followups, measures
 from flows.synthetic.conditions import BASIS, ICD10, is_key_population
 from flows.synthetic.model import (
     SyntheticContract,
     SyntheticDiagnosis,
+    SyntheticFollowUp,
     SyntheticObservation,
     SyntheticResident,
     SyntheticVisit,
@@ -24,6 +25,7 @@ SIGNED_SHARE_KEY: Final = 0.75  # "most of the key populations" (OPINION-2025 pr
 SIGNED_SHARE_OTHER: Final = 0.15
 MANAGED_SHARE: Final = 0.9  # of hypertension/diabetes patients registered in the BPHS programme
 LOST_SHARE: Final = 0.07  # stop coming at some point: the "lost to follow-up" indicator needs them
+_MANAGED: Final = (C.HYPERTENSION, C.DIABETES)  # the conditions of BPHS-2017 follow-up
 
 _HEAD: Final = ((M.START_SCREENING, None), (M.FINISH_SCREENING, None), (M.FINISH_RECORD_UPDATE, None))
 _SIGNED: Final = ((M.CONFIRM_CONTRACT, None), (M.TRIAGE, None))
@@ -135,6 +137,13 @@ class _Patient:
         self.body = measures.Body(rng, age, r.sex, obese=C.OBESITY in r.conditions)
         # Adherence differs between patients far more than between visits: three kinds of patient.
         self.p_control = rng.choices((0.85, 0.55, 0.2), weights=(0.6, 0.3, 0.1))[0]
+        self.last_year = 0
+
+    def first_of_year(self, day: dt.date) -> bool:
+        """True at the first visit of a calendar year (the yearly fuller check); visits come in date order."""
+        first = day.year != self.last_year
+        self.last_year = day.year
+        return first
 
     def signed_on(self, day: dt.date) -> bool:
         return self.signed_from is not None and day >= self.signed_from
@@ -152,54 +161,47 @@ def visits(
     staff: dict[int, tuple[int, int]],
     ids: Ids,
     tz: dt.tzinfo,
-) -> list[SyntheticVisit]:
-    """Managed hypertension/diabetes: a visit about every 3 months, a recheck in 2 weeks when uncontrolled and
-    a referral after two uncontrolled in a row (BPHS-2017); COPD twice a year (COPD-2024 [U]); everyone else
-    ≥65 a yearly health check (BPHS-2017 老年人健康管理)."""
+) -> tuple[list[SyntheticVisit], list[SyntheticFollowUp]]:
+    """Managed hypertension/diabetes: BPHS-2017 follow-ups classified by the real rules (flows.synthetic
+    .followups); COPD twice a year (COPD-2024 [U]); everyone else ≥65 a yearly health check (BPHS-2017
+    老年人健康管理)."""
     start = _years_before(today, years)
     signed_from = min((c.start_date for c in contracts_), default=None)
     p = _Patient(rng, r, age, signed_from=signed_from, tz=tz, staff=staff[r.team_id])
     out: list[SyntheticVisit] = []
     if (p.htn or p.dm) and rng.random() < MANAGED_SHARE:
-        since = min(d.diagnosed_on for d in diagnoses_ if d.condition in (C.HYPERTENSION, C.DIABETES))
         stop = today
         if rng.random() < LOST_SHARE:
             stop = start + dt.timedelta(days=rng.randrange((today - start).days))
-        out.extend(_follow_ups(rng, p, max(start, since), stop, ids))
-    elif p.copd or age >= 65:
+
+        def make_visit(day: dt.date, bp: tuple[int, int], fpg: float | None, refer: bool) -> SyntheticVisit:
+            tail = "refer" if refer else "manage"
+            glucose_ok = fpg is None or fpg < 7.0  # the HbA1c drawn beside it agrees with the FPG
+            full = p.first_of_year(day)
+            return _visit(
+                rng, p, day, ids, controlled=(True, glucose_ok), tail=tail, full=full, bp=bp, fpg=fpg
+            )
+
+        return followups.schedule(
+            rng,
+            resident_id=r.id,
+            birth_date=r.birth_date,
+            diagnosed={d.condition: d.diagnosed_on for d in diagnoses_ if d.condition in _MANAGED},
+            start=max(start, r.created_at.date() + dt.timedelta(days=1)),
+            stop=stop,
+            p_control=p.p_control,
+            doctor=p.doctor,
+            tz=tz,
+            make_visit=make_visit,
+        )
+    if p.copd or age >= 65:
         per_year = 2 if p.copd else 1
         for y in range(years * per_year):
             day = start + dt.timedelta(days=round((y + rng.random()) * 365 / per_year))
             if day < today and day >= r.created_at.date():
                 full = y % per_year == 0  # the yearly check; COPD's second visit is lighter
                 out.append(_visit(rng, p, day, ids, controlled=(True, True), tail=None, full=full))
-    return out
-
-
-def _follow_ups(
-    rng: random.Random, p: _Patient, since: dt.date, stop: dt.date, ids: Ids
-) -> Iterator[SyntheticVisit]:
-    day = since + dt.timedelta(days=rng.randrange(30))
-    day = max(day, p.r.created_at.date() + dt.timedelta(days=1))
-    misses = 0
-    last_year = 0
-    while day < stop:
-        if day.weekday() == 6:  # Sunday: the centre's chronic clinic is closed
-            day += dt.timedelta(days=1)
-            continue
-        # After an uncontrolled visit the drugs were adjusted: the recheck is more often controlled.
-        p_ctrl = max(p.p_control, 0.7) if misses else p.p_control
-        ctrl = (rng.random() < p_ctrl, rng.random() < p_ctrl)
-        uncontrolled = (p.htn and not ctrl[0]) or (p.dm and not ctrl[1])
-        misses = misses + 1 if uncontrolled else 0
-        tail = "refer" if misses >= 2 else "manage"
-        visit = _visit(rng, p, day, ids, controlled=ctrl, tail=tail, full=day.year != last_year)
-        last_year = day.year
-        yield visit
-        if visit.referral_direction is not None:
-            misses = 0
-        gap = rng.randint(10, 16) if uncontrolled else rng.randint(80, 95)
-        day += dt.timedelta(days=gap)
+    return out, []
 
 
 def _visit(
@@ -211,17 +213,22 @@ def _visit(
     controlled: tuple[bool, bool],
     tail: str | None,
     full: bool,
+    bp: tuple[int, int] | None = None,
+    fpg: float | None = None,
 ) -> SyntheticVisit:
-    sbp, dbp = measures.blood_pressure(rng, p.age, hypertensive=p.htn, controlled=controlled[0])
+    """A closed visit; a follow-up passes the BP (and the diabetic's FPG) it drew and classified."""
+    if bp is None:
+        bp = measures.blood_pressure(rng, p.age, hypertensive=p.htn, controlled=controlled[0])
+    sbp, dbp = bp
     obs = [
         SyntheticObservation(code="sbp", value=sbp, unit="mmHg"),
         SyntheticObservation(code="dbp", value=dbp, unit="mmHg"),
         SyntheticObservation(code="pulse", value=measures.pulse(rng), unit="/min"),
         *p.body.measure(rng, full=full),
     ]
-    fpg = 0.0
-    if p.dm or full:
+    if fpg is None and (p.dm or full):
         fpg = measures.fasting_glucose(rng, diabetic=p.dm, controlled=controlled[1])
+    if fpg is not None:
         obs.append(SyntheticObservation(code="fpg", value=fpg, unit="mmol/L"))
     if p.dm and (full or rng.random() < 0.35):
         hba1c = measures.hba1c(rng, controlled=controlled[1])
@@ -233,7 +240,7 @@ def _visit(
     signed = p.signed_on(day)
     moves: tuple[tuple[Move, str | None], ...]
     direction: str | None
-    if sbp >= 180 or dbp >= 110 or fpg >= 16.7:  # HTN-2025 / DM-2022 紧急转诊 thresholds
+    if sbp >= 180 or dbp >= 110 or (fpg or 0.0) >= 16.7:  # HTN-2025 / DM-2022 紧急转诊 thresholds
         moves, queue, team, direction = EMERGENCY_PATH, QueueKind.EMERGENCY, None, "emergency"
     else:
         if tail is None:

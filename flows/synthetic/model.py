@@ -7,6 +7,7 @@ import datetime as dt
 import msgspec
 
 from flows.model import Condition, ContractStatus, Move, QueueKind, Role, Sex
+from flows.rules.followup import FollowupResult
 
 
 class TownshipSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -121,6 +122,27 @@ class SyntheticVisit(msgspec.Struct, frozen=True, kw_only=True):
     observations: tuple[SyntheticObservation, ...]
 
 
+class SyntheticFollowUp(msgspec.Struct, frozen=True, kw_only=True):
+    """A follow-up row (db FollowUp): a booking with its due date, and once done the record with its values.
+
+    `result` is the real classifier's answer (flows.rules.followup.classify); a phone call measures nothing and
+    is not classified (None). An open booking has no `done_at`.
+    """
+
+    resident_id: int
+    condition: Condition
+    due_date: dt.date
+    created_at: dt.datetime  # UTC: when it was booked
+    mode: str = "clinic"  # clinic | home | phone
+    done_at: dt.datetime | None = None  # UTC
+    visit_id: int | None = None  # the clinic visit it was done in
+    staff_id: int | None = None  # generator staff id of the doctor who did it
+    sbp: int | None = None
+    dbp: int | None = None
+    fpg: float | None = None
+    result: FollowupResult | None = None
+
+
 class Batch(msgspec.Struct, frozen=True, kw_only=True):
     """Whole households with everything that hangs off them; no row refers outside its batch or the Layout.
 
@@ -132,6 +154,7 @@ class Batch(msgspec.Struct, frozen=True, kw_only=True):
     contracts: tuple[SyntheticContract, ...]
     diagnoses: tuple[SyntheticDiagnosis, ...]
     visits: tuple[SyntheticVisit, ...]
+    follow_ups: tuple[SyntheticFollowUp, ...] = ()
 
     @property
     def event_count(self) -> int:
@@ -164,4 +187,7 @@ class Township(msgspec.Struct, frozen=True, kw_only=True):
     visits: int = 0
     visit_events: int = 0
     observations: int = 0
+    follow_ups: int = 0  # every row: records done and open bookings
+    open_bookings: int = 0
+    overdue_bookings: int = 0  # open bookings due before today
     conditions: dict[str, int] = msgspec.field(default_factory=dict)  # Condition value → residents

@@ -37,6 +37,11 @@ class Counter:
         n["visits"] += len(batch.visits)
         n["visit_events"] += batch.event_count
         n["observations"] += batch.observation_count
+        n["follow_ups"] += len(batch.follow_ups)
+        for f in batch.follow_ups:
+            if f.done_at is None:
+                n["open_bookings"] += 1
+                n["overdue_bookings"] += f.due_date < self.today
         for r in batch.residents:
             age = age_on(r.birth_date, self.today)
             key = is_key_population(age, r.conditions)

@@ -19,6 +19,7 @@ from flows.synthetic.model import (
     Layout,
     SyntheticContract,
     SyntheticDiagnosis,
+    SyntheticFollowUp,
     SyntheticHousehold,
     SyntheticResident,
     SyntheticStaff,
@@ -117,6 +118,8 @@ def generate(
     check_size(spec.residents)
     plan = plan or layout(spec)
     rng = random.Random(spec.seed)
+    # Histories draw from their own stream: changing a clinical rule of the history never changes who lives here.
+    lives = random.Random(f"{spec.seed}:history")
     tz = zoneinfo.ZoneInfo(spec.timezone)
     weights = [rng.uniform(0.6, 1.4) for _ in plan.villages]
     by_role = {(s.team_id, s.role): s.id for s in plan.staff}
@@ -162,13 +165,15 @@ def generate(
             )
         made += n
         for r, age in zip(residents, ages, strict=True):
-            c = history.contracts(rng, r, age, today=spec.today, ids=ids, tz=tz)
+            c = history.contracts(lives, r, age, today=spec.today, ids=ids, tz=tz)
             batch.contracts += c
-            d = history.diagnoses(rng, r, age, today=spec.today, ids=ids, tz=tz)
+            d = history.diagnoses(lives, r, age, today=spec.today, ids=ids, tz=tz)
             batch.diagnoses += d
-            batch.visits += history.visits(
-                rng, r, age, c, d, today=spec.today, years=spec.history_years, staff=staff, ids=ids, tz=tz
+            v, f = history.visits(
+                lives, r, age, c, d, today=spec.today, years=spec.history_years, staff=staff, ids=ids, tz=tz
             )
+            batch.visits += v
+            batch.follow_ups += f
         batch.residents += residents
         if len(batch.residents) >= spec.batch_residents or made >= spec.residents:
             yield batch.seal()
@@ -184,6 +189,7 @@ class _Parts:
         self.contracts: list[SyntheticContract] = []
         self.diagnoses: list[SyntheticDiagnosis] = []
         self.visits: list[SyntheticVisit] = []
+        self.follow_ups: list[SyntheticFollowUp] = []
 
     def seal(self) -> Batch:
         return Batch(
@@ -192,6 +198,7 @@ class _Parts:
             contracts=tuple(self.contracts),
             diagnoses=tuple(self.diagnoses),
             visits=tuple(self.visits),
+            follow_ups=tuple(self.follow_ups),
         )
 
 

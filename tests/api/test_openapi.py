@@ -48,6 +48,10 @@ EXPECTED = {
     "getQuestionnaire",
     "getRuleSettings",
     "classifyFollowup",
+    "getIndicators",
+    "getCohort",
+    "getDashboard",
+    "listOverdue",
 }
 
 

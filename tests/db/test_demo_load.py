@@ -10,12 +10,14 @@ import pytest
 from db.demo_load import TownshipCounts, load_township, staff_joined, township_name
 from db.engine import Database
 from db.households import create_household
+from db.indicators import hearts_cohort, indicators, overdue
 from db.pinyin import name_initials
 from db.residents import create_resident, get_resident, resident_summary, search_residents
 from db.tables import Resident, Staff
 from db.visits import get_visit, list_visits, open_visit
 from flows.errors import Conflict, InvalidInput
-from flows.model import NewHousehold, NewResident, Step
+from flows.model import Condition, NewHousehold, NewResident, Step
+from flows.rules import indicators as ind
 from flows.synthetic import TownshipSpec, closed_at, generate, summarise
 from flows.synthetic.township import BLOCK
 from onestop.config import SiteConfig
@@ -36,6 +38,7 @@ TABLE_FIELDS = {
     "visit": "visits",
     "visit_event": "visit_events",
     "observation": "observations",
+    "follow_up": "follow_ups",
 }
 
 
@@ -203,3 +206,53 @@ async def test_asked_to_add_a_second_township_it_continues_numbering(
         "SELECT COUNT(DISTINCT id_number) AS a, COUNT(DISTINCT record_number) AS b FROM resident"
     )
     assert rows[0]["a"] == rows[0]["b"] == 2 * RESIDENTS
+
+
+async def test_loaded_follow_ups_give_the_indicators_of_the_generated_township(
+    database: Database, site: SiteConfig
+) -> None:
+    """The follow-up rows read back (db.indicators) give what the pure indicators give on the generator's values."""
+    await _load(database, site, residents=1000)
+    spec = TownshipSpec(residents=1000, seed=SEED, today=TODAY, township_name=township_name(site.name))
+    batches = list(generate(spec))
+    tz = ZoneInfo(site.timezone)
+    born = {r.id: r.birth_date for b in batches for r in b.residents}
+    registered: dict[tuple[int, Condition], dt.date] = {}
+    for d in (d for b in batches for d in b.diagnoses if d.condition in ind.MANAGED):
+        registered[(d.resident_id, d.condition)] = d.diagnosed_on
+    patients = [
+        ind.Patient(resident_id=rid, condition=c, birth_date=born[rid], registered_on=on)
+        for (rid, c), on in registered.items()
+    ]
+    follow_ups = [f for b in batches for f in b.follow_ups]
+    records = [
+        ind.FollowupRecord(
+            resident_id=f.resident_id,
+            condition=f.condition,
+            done_on=done_at.astimezone(tz).date(),
+            face_to_face=f.mode != "phone",
+            sbp=f.sbp,
+            dbp=f.dbp,
+            fpg=f.fpg,
+            staff_id=f.staff_id,
+        )
+        for done_at, f in sorted(((f.done_at, f) for f in follow_ups if f.done_at), key=lambda p: p[0])
+    ]
+    year = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    report = await indicators(database, start=year[0], end=year[1], today=TODAY, tz=site.timezone)
+    assert report == ind.bphs_indicators(patients, records, start=year[0], end=year[1], today=TODAY)
+    assert report.rate(ind.IndicatorCode.HTN_MANAGED_TO_SPEC).denominator > 50
+    cohort = await hearts_cohort(database, at=TODAY, tz=site.timezone)
+    assert cohort == ind.hearts_cohort(patients, records, at=TODAY, condition=Condition.HYPERTENSION)
+    # Overdue: the loaded ids of the open bookings are not the generator's, so compare what identifies them.
+    loaded = await overdue(database, today=TODAY, limit=None, tz=site.timezone)
+    bookings = [
+        ind.Booking(id=i, resident_id=f.resident_id, condition=f.condition, due_date=f.due_date)
+        for i, f in enumerate(follow_ups)
+        if f.done_at is None
+    ]
+    expected = ind.overdue_list(bookings, records, today=TODAY)
+    assert sorted((i.resident_id, i.condition, i.due_date, i.reasons) for i in loaded) == sorted(
+        (i.resident_id, i.condition, i.due_date, i.reasons) for i in expected
+    )
+    assert len(loaded) == summarise(spec, batches).overdue_bookings > 0

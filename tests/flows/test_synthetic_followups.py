@@ -73,10 +73,9 @@ def test_every_record_replays_through_the_real_classifier_with_the_previous_clas
             if f.mode == "phone":  # measures nothing, not classified; asks the patient in within 2 weeks
                 assert (f.sbp, f.dbp, f.fpg, f.result, f.visit_id) == (None, None, None, None, None)
                 due = _day(f) + dt.timedelta(days=followup.SHORT_INTERVAL_DAYS)
-            else:
-                assert f.sbp is not None
-                assert f.dbp is not None
-                assert (f.fpg is not None) is (condition is Condition.DIABETES)
+            else:  # the values it was judged on: BP for hypertension, FPG for diabetes
+                htn = condition is Condition.HYPERTENSION
+                assert (f.sbp is not None, f.dbp is not None, f.fpg is not None) == (htn, htn, not htn)
                 day = _day(f)
                 expected = assess(
                     condition, sbp=f.sbp, dbp=f.dbp, fpg=f.fpg, age=age_on(born[rid], day), day=day,
@@ -101,8 +100,9 @@ def test_clinic_follow_ups_are_done_in_a_visit_with_the_same_values(
             v = visits[f.visit_id]
             values = {o.code: o.value for o in v.observations}
             assert (v.resident_id, v.visit_date, f.done_at) == (f.resident_id, _day(f), closed_at(v))
-            assert (values["sbp"], values["dbp"]) == (f.sbp, f.dbp)
-            if f.fpg is not None:
+            if f.condition is Condition.HYPERTENSION:
+                assert (values["sbp"], values["dbp"]) == (f.sbp, f.dbp)
+            else:
                 assert values["fpg"] == f.fpg
             if f.result is not None and f.result.referral:
                 assert v.referral_direction in ("up", "emergency")
