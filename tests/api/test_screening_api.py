@@ -106,8 +106,9 @@ def test_the_rules_reference_lists_clauses_questionnaires_and_settings(api: Api)
 
 def test_classify_a_follow_up_without_saving(api: Api) -> None:
     today = dt.date(2026, 11, 23)
+    item: dict[str, Any] = {"condition": "hypertension", "sbp": 150, "dbp": 85, "previous": "uncontrolled"}
     body = {
-        "items": [{"condition": "hypertension", "sbp": 150, "dbp": 85, "previous": "uncontrolled"}],
+        "items": [item],
         "age": 64,
         "today": today.isoformat(),
         "drug_count": 5,
@@ -119,5 +120,5 @@ def test_classify_a_follow_up_without_saving(api: Api) -> None:
     assert result["pharmacist_review"] is True
     assert result["next_date"] == (today + dt.timedelta(days=14)).isoformat()
     assert result["clauses"]
-    body["items"][0]["sbp"] = 400
+    item["sbp"] = 400
     assert error(api.doctor.post("/api/v1/rules/followup", json=body), 422)["field"]
