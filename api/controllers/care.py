@@ -19,6 +19,7 @@ from api.audit import Auditor
 from api.bodies import DiagnosisRequest, FollowupRequest, PlanRequest
 from api.errors import error_responses
 from db import diagnoses, followups, plans
+from db.contracts import SigningStatus, signing_status
 from db.engine import Database
 from flows.clinical import DiagnosisRecord, FollowupOutcome, FollowupRecord, ResidentPlans, SavedPlan
 from flows.errors import InvalidInput
@@ -48,6 +49,26 @@ class CareController(Controller):
     tags = ("care",)
     guards = (auth.require(auth.CLINICAL_ROLES),)
     security = ({"BearerToken": []},)
+
+    @get(
+        "/signing",
+        operation_id="signingStatus",
+        summary="The contract in force, whether renewal is due, and the key-population reasons to sign",
+        responses=error_responses(401, 403, 404),
+    )
+    async def signing(
+        self,
+        *,
+        resident_id: FromPath[int],
+        db: NamedDependency[Database],
+        now: NamedDependency[dt.datetime],
+        site: NamedDependency[SiteConfig],
+        rules: NamedDependency[RulesSettings],
+        auditor: NamedDependency[Auditor],
+    ) -> SigningStatus:
+        found = await signing_status(db, resident_id, today=_today(now, site), rules=rules)
+        await auditor.resident(resident_id, "contract.read")
+        return found
 
     @get(
         "/diagnosis-criteria",

@@ -16,9 +16,10 @@ from litestar.params import FromPath, JSONBody
 
 from api import auth
 from api.errors import error_responses
-from flows.errors import NotFound
+from flows.errors import InvalidInput, NotFound
 from flows.model import Condition, Role
 from flows.rules.base import CLAUSES, Clause
+from flows.rules.hypertension_screening import FirstDiagnosisFacts, FollowupFacts, Referral, referral_reasons
 from flows.rules.multimorbidity import DiseaseFollowup, MultimorbidityResult, assess_visit
 from flows.rules.questionnaires import QUESTIONNAIRES, Questionnaire
 from flows.rules.settings import RulesSettings
@@ -34,6 +35,13 @@ class ClassifyRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     today: dt.date
     drug_count: int = 0
     comorbidities: tuple[Condition, ...] = ()
+
+
+class HypertensionReferralRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Exactly one of the two: the facts at first diagnosis, or at a follow-up."""
+
+    first_diagnosis: FirstDiagnosisFacts | None = None
+    followup: FollowupFacts | None = None
 
 
 class RulesController(Controller):
@@ -115,3 +123,18 @@ class RulesController(Controller):
             settings=rules.multimorbidity,
             copd_settings=rules.copd,
         )
+
+    @post(
+        "/hypertension/referral",
+        operation_id="hypertensionReferral",
+        summary="Reasons to refer hypertension up outside an emergency (HTN-2020/2025), nothing saved",
+        status_code=200,
+        responses=error_responses(401, 422),
+    )
+    async def hypertension_referral(
+        self, *, data: JSONBody[HypertensionReferralRequest], rules: NamedDependency[RulesSettings]
+    ) -> list[Referral]:
+        given = [f for f in (data.first_diagnosis, data.followup) if f is not None]
+        if len(given) != 1:
+            raise InvalidInput("give exactly one of first_diagnosis or followup", field="first_diagnosis")
+        return list(referral_reasons(given[0], rules.hypertension))

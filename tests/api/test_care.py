@@ -237,3 +237,25 @@ def test_an_emergency_value_given_with_a_follow_up_gates_the_visit(api: Api) -> 
     flags = api.doctor.get(f"/api/v1/visits/{vid}/emergencies").json()
     assert [f["status"] for f in flags] == ["open"]
     assert api.doctor.get(f"/api/v1/visits/{vid}/moves").json() == ["refer_emergency", "cancel"]
+
+
+def test_signing_status_names_the_key_populations(api: Api) -> None:
+    rid = _resident(api, 69, year=1950)
+    _confirm(api, rid, "hypertension")
+    status = api.nurse.get(f"/api/v1/residents/{rid}/signing").json()
+    assert status["contract"] is None
+    assert status["in_force"] is False
+    assert status["key_populations"] == ["aged_65_or_over", "hypertension"]
+    error(api.nurse.get("/api/v1/residents/99999/signing"), 404)
+
+
+def test_hypertension_referral_reasons_beyond_emergencies(api: Api) -> None:
+    url = "/api/v1/rules/hypertension/referral"
+    first = api.doctor.post(url, json={"first_diagnosis": {"onset_age": 25, "inter_arm_sbp_difference": 25}})
+    assert first.status_code == 200, first.text
+    assert len(first.json()) == 2
+    assert all(r["clauses"] for r in first.json())
+    assert api.doctor.post(url, json={"first_diagnosis": {"onset_age": 30}}).json() == []
+    resistant = {"controlled": False, "full_dose_drug_count": 3, "on_diuretic": True}
+    assert api.doctor.post(url, json={"followup": resistant}).json()
+    assert error(api.doctor.post(url, json={}), 422)["field"] == "first_diagnosis"

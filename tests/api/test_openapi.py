@@ -51,6 +51,8 @@ EXPECTED = {
     "getIndicators",
     "getCohort",
     "getDashboard",
+    "hypertensionReferral",
+    "signingStatus",
     "listOverdue",
 }
 
