@@ -36,10 +36,12 @@ class ApiContext:
     database: Database | None = field(default=None)  # set by the lifespan, None outside it
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     rules: RulesSettings = field(init=False)
+    zone: zoneinfo.ZoneInfo = field(init=False)
 
     def __post_init__(self) -> None:
         # Checked when the app is built, so a bad [rules] key stops start-up with its name (RuleError).
         self.rules = load_rules(self.settings.rules)
+        self.zone = zoneinfo.ZoneInfo(self.settings.site.timezone)
 
     @property
     def db(self) -> Database:
@@ -61,6 +63,15 @@ def provide_db(state: State) -> Database:
 
 def provide_now(state: State) -> dt.datetime:
     return context_of(state).clock()
+
+
+def provide_zone(state: State) -> zoneinfo.ZoneInfo:
+    return context_of(state).zone
+
+
+def provide_today(now: NamedDependency[dt.datetime], zone: NamedDependency[zoneinfo.ZoneInfo]) -> dt.date:
+    """The site's local date of this request's `now` (the front desk's "today")."""
+    return now.astimezone(zone).date()
 
 
 def provide_login_throttle(state: State) -> LoginThrottle:
@@ -109,6 +120,8 @@ DEPENDENCIES: dict[str, Provide] = {
     "settings": Provide(provide_settings, sync_to_thread=False),
     "login_throttle": Provide(provide_login_throttle, sync_to_thread=False),
     "rules": Provide(provide_rules, sync_to_thread=False),
+    "today": Provide(provide_today, sync_to_thread=False),
+    "zone": Provide(provide_zone, sync_to_thread=False),
     "site": Provide(provide_site, sync_to_thread=False),
     "staff": Provide(provide_staff, sync_to_thread=False),
 }

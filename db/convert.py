@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import msgspec
+
 from flows.identity import mask_id_number, mask_phone
 from flows.model import (
     AuditEvent,
@@ -54,6 +56,26 @@ def utc(value: dt.datetime) -> dt.datetime:
 def as_date(value: Any) -> dt.date:
     # SQLite's DATE converter returns date; a raw expression may give the ISO string.
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def timestamp(value: Any) -> dt.datetime:
+    """A timestamp from a raw query: a datetime, or SQLite's UTC text where an aggregate (MAX, MIN) hid the
+    column's type from the converter."""
+    if isinstance(value, dt.datetime):
+        return aware(value)
+    parsed = dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def local_date(value: Any, tz: dt.tzinfo) -> dt.date:
+    """The local calendar day of a stored timestamp (the site's day, not UTC's)."""
+    return timestamp(value).astimezone(tz).date()
+
+
+def json_bytes(value: Any) -> bytes | str:
+    """A JSON column's content ready for a msgspec decoder: SQLite and asyncpg hand back the JSON text;
+    anything already decoded is encoded again."""
+    return value if isinstance(value, str | bytes) else msgspec.json.encode(value)
 
 
 def as_bool(value: Any) -> bool:

@@ -12,13 +12,17 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, Final
 
+import msgspec
+
 from db import convert
 from db.engine import Database, write_transaction
 from db.prescriptions import current_drugs
-from db.tables import Diagnosis, Observation, Resident, Visit
+from db.residents import get_resident
+from db.tables import Diagnosis, Observation
+from db.visits import visit_of
 from flows.clinical import DiagnosisDecision, DiagnosisRecord, DiagnosisRequest
-from flows.errors import Conflict, InvalidInput, NotFound
-from flows.model import Condition, Sex
+from flows.errors import Conflict, InvalidInput
+from flows.model import Condition
 from flows.rules import drugs
 from flows.rules.base import age_on
 from flows.rules.diagnosis import (
@@ -54,11 +58,6 @@ ICD10_FAMILIES: Final = {
 }
 
 
-def _local_day(value: Any, tz: dt.tzinfo) -> dt.date:
-    at = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return convert.aware(at).astimezone(tz).date()
-
-
 async def gather_history(
     resident_id: int, *, today: dt.date, tz: dt.tzinfo, typical_symptoms: bool = False
 ) -> History:
@@ -78,7 +77,7 @@ async def gather_history(
     lipid_days: dict[dt.date, dict[str, float]] = defaultdict(dict)
     latest: dict[str, float] = {}
     for row in rows:
-        code, value, day = row["code"], float(row["value"]), _local_day(row["observed_at"], tz)
+        code, value, day = row["code"], float(row["value"]), convert.local_date(row["observed_at"], tz)
         if code in ("sbp", "dbp"):
             if row["source"] == "home":
                 home.append((day, code, value))
@@ -121,14 +120,6 @@ async def gather_history(
     )
 
 
-async def _person(resident_id: int) -> dict[str, Any]:
-    rows = await Resident.raw("SELECT id, sex, birth_date FROM resident WHERE id = {}", resident_id)
-    if not rows:
-        raise NotFound(f"no resident with id {resident_id}", field="resident_id", details={"id": resident_id})
-    person: dict[str, Any] = rows[0]
-    return person
-
-
 async def criteria(
     db: Database,
     resident_id: int,
@@ -138,12 +129,12 @@ async def criteria(
     typical_symptoms: bool = False,
     settings: DiagnosisSettings | None = None,
 ) -> tuple[Criterion, ...]:
-    person = await _person(resident_id)
+    person = await get_resident(db, resident_id)
     history = await gather_history(resident_id, today=today, tz=tz, typical_symptoms=typical_symptoms)
     return evaluate(
         history,
-        age=age_on(convert.as_date(person["birth_date"]), today),
-        sex=Sex(person["sex"]),
+        age=age_on(person.birth_date, today),
+        sex=person.sex,
         today=today,
         settings=settings,
     )
@@ -152,7 +143,7 @@ async def criteria(
 _DIAGNOSIS_COLUMNS = "id, resident, visit, condition, icd10, basis, status, diagnosed_at, diagnosed_by"
 
 
-def _record(row: dict[str, Any], clauses: tuple[str, ...] = ()) -> DiagnosisRecord:
+def _record(row: dict[str, Any]) -> DiagnosisRecord:
     return DiagnosisRecord(
         id=row["id"],
         resident_id=row["resident"],
@@ -163,12 +154,11 @@ def _record(row: dict[str, Any], clauses: tuple[str, ...] = ()) -> DiagnosisReco
         diagnosed_at=convert.aware(row["diagnosed_at"]),
         diagnosed_by=row["diagnosed_by"],
         visit_id=row["visit"],
-        clauses=clauses,
     )
 
 
 async def diagnoses(db: Database, resident_id: int) -> list[DiagnosisRecord]:
-    await _person(resident_id)
+    await get_resident(db, resident_id)  # 404 for an unknown resident, not an empty list
     rows = await Diagnosis.raw(
         f"SELECT {_DIAGNOSIS_COLUMNS} FROM diagnosis WHERE resident = {{}} ORDER BY diagnosed_at, id",
         resident_id,
@@ -212,13 +202,7 @@ async def decide(
         }
         criterion = found[request.condition]
         if request.visit_id is not None:
-            visit = await Visit.raw("SELECT resident FROM visit WHERE id = {}", request.visit_id)
-            if not visit or visit[0]["resident"] != resident_id:
-                raise NotFound(
-                    f"no visit {request.visit_id} of resident {resident_id}",
-                    field="visit_id",
-                    details={"id": request.visit_id},
-                )
+            await visit_of(request.visit_id, resident_id)
         existing = await Diagnosis.raw(
             "SELECT id FROM diagnosis WHERE resident = {} AND condition = {} AND status = 'confirmed'",
             resident_id,
@@ -241,19 +225,28 @@ async def decide(
         lines = [criterion.basis, *criterion.evidence]
         if doctor_basis:
             lines.append(f"医生意见：{doctor_basis}")
-        at = convert.utc(now)
+        record = DiagnosisRecord(
+            id=0,
+            resident_id=resident_id,
+            condition=request.condition,
+            icd10=_icd10(request, criterion),
+            basis="\n".join(lines),
+            status="confirmed" if confirm else "ruled_out",
+            diagnosed_at=convert.utc(now),
+            diagnosed_by=actor_id,
+            visit_id=request.visit_id,
+            clauses=criterion.clauses,
+        )
         inserted = await Diagnosis.insert(
             Diagnosis(
                 resident=resident_id,
-                visit=request.visit_id,
-                condition=request.condition.value,
-                icd10=_icd10(request, criterion),
-                basis="\n".join(lines),
-                status="confirmed" if confirm else "ruled_out",
-                diagnosed_at=at,
+                visit=record.visit_id,
+                condition=record.condition.value,
+                icd10=record.icd10,
+                basis=record.basis,
+                status=record.status,
+                diagnosed_at=record.diagnosed_at,
                 diagnosed_by=actor_id,
             )
-        ).returning(*Diagnosis.all_columns())
-    row = dict(inserted[0])
-    row["diagnosed_at"] = at
-    return _record(row, criterion.clauses)
+        )
+    return msgspec.structs.replace(record, id=inserted[0]["id"])

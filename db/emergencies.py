@@ -30,12 +30,11 @@ def encode_findings(findings: tuple[Finding, ...]) -> str:
 
 
 def _flag(row: dict[str, Any]) -> FlagStruct:
-    raw = row["findings"]
     return FlagStruct(
         id=row["id"],
         visit_id=row["visit"],
         resident_id=row["resident"],
-        findings=_FINDINGS.decode(raw if isinstance(raw, str | bytes) else msgspec.json.encode(raw)),
+        findings=_FINDINGS.decode(convert.json_bytes(row["findings"])),
         detected_at=convert.aware(row["detected_at"]),
         status=EmergencyStatus(row["status"]),
         resolved_at=convert.aware(row["resolved_at"]) if row["resolved_at"] is not None else None,

@@ -14,12 +14,15 @@ from typing import Any, Final
 import msgspec
 
 from db import convert, emergencies
+from db.conditions import confirmed_conditions
 from db.engine import Database, write_transaction
-from db.observations import confirmed_conditions, visit_values
+from db.observations import visit_values
 from db.prescriptions import current_drugs
-from db.tables import FollowUp, Resident, Visit
+from db.residents import get_resident
+from db.tables import FollowUp
+from db.visits import open_visit_of
 from flows.clinical import FollowupItem, FollowupOutcome, FollowupRecord, FollowupRequest
-from flows.errors import Conflict, InvalidInput, NotFound
+from flows.errors import InvalidInput
 from flows.model import Condition
 from flows.rules.base import Severity, age_on
 from flows.rules.copd import CopdFollowupClass
@@ -33,6 +36,7 @@ _COLUMNS: Final = (
 )
 _BPHS: Final = {c.value for c in FollowupClass}
 _COPD: Final = {c.value for c in CopdFollowupClass}
+_CONDITIONS: Final = {c.value for c in Condition}
 
 
 def record(row: dict[str, Any]) -> FollowupRecord:
@@ -63,7 +67,7 @@ async def previous_classes(resident_id: int) -> dict[Condition, str]:
     )
     out: dict[Condition, str] = {}
     for row in rows:
-        if row["follow_up_class"] and row["condition"] in {c.value for c in Condition}:
+        if row["follow_up_class"] and row["condition"] in _CONDITIONS:
             out.setdefault(Condition(row["condition"]), row["follow_up_class"])
     return out
 
@@ -108,22 +112,6 @@ async def _values(request: FollowupRequest) -> dict[str, float]:
     return out
 
 
-async def _check_visit(request: FollowupRequest) -> None:
-    if request.visit_id is None:
-        return
-    rows = await Visit.raw("SELECT resident, closed_at FROM visit WHERE id = {}", request.visit_id)
-    if not rows or rows[0]["resident"] != request.resident_id:
-        raise NotFound(
-            f"no visit {request.visit_id} of resident {request.resident_id}",
-            field="visit_id",
-            details={"id": request.visit_id},
-        )
-    if rows[0]["closed_at"] is not None:
-        raise Conflict(
-            f"visit {request.visit_id} is closed; follow-ups go into an open visit", field="visit_id"
-        )
-
-
 def _class_of(d: DiseaseAssessment) -> str:
     cls = d.cls if d.cls is not None else d.copd_cls
     return cls.value if cls is not None else ""
@@ -148,14 +136,9 @@ async def do_followup(
             raise InvalidInput(f"the next date {request.next_date} must be after today", field="next_date")
     at = convert.utc(now)
     async with write_transaction(db):
-        people = await Resident.raw("SELECT birth_date FROM resident WHERE id = {}", request.resident_id)
-        if not people:
-            raise NotFound(
-                f"no resident with id {request.resident_id}",
-                field="resident_id",
-                details={"id": request.resident_id},
-            )
-        await _check_visit(request)
+        person = await get_resident(db, request.resident_id)
+        if request.visit_id is not None:
+            await open_visit_of(request.visit_id, request.resident_id)
         values = await _values(request)
         previous = await previous_classes(request.resident_id)
         drug_count = (
@@ -165,7 +148,7 @@ async def do_followup(
         )
         assessment = assess_visit(
             [_disease(item, values, previous) for item in request.items],
-            age=age_on(convert.as_date(people[0]["birth_date"]), today),
+            age=age_on(person.birth_date, today),
             today=today,
             drug_count=drug_count,
             comorbidities=await confirmed_conditions(request.resident_id),
@@ -180,33 +163,30 @@ async def do_followup(
             )
             if found and not await emergencies.has_open(request.visit_id):
                 await emergencies.raise_flag(request.visit_id, request.resident_id, found, now=now)
-        done: list[FollowupRecord] = []
-        booked: list[FollowupRecord] = []
-        for disease in assessment.diseases:
-            done.append(
-                await _record_done(
-                    request, disease, values, actor_id=actor_id, at=at, today=today, reason=reason
-                )
-            )
-            rows = await FollowUp.insert(
-                FollowUp(
-                    resident=request.resident_id,
-                    condition=disease.condition.value,
-                    due_date=next_date,
-                    mode=request.mode.value,
-                    created_at=at,
-                )
-            ).returning(*FollowUp.all_columns())
-            booked.append(record(_with_at(rows[0], created=at)))
+        done = [
+            await _record_done(request, disease, values, actor_id=actor_id, at=at, today=today, reason=reason)
+            for disease in assessment.diseases
+        ]
+        booked = [await _book(request, d.condition, next_date, at=at) for d in assessment.diseases]
     return FollowupOutcome(assessment=assessment, done=tuple(done), booked=tuple(booked), next_date=next_date)
 
 
-def _with_at(row: dict[str, Any], *, created: dt.datetime, done: dt.datetime | None = None) -> dict[str, Any]:
-    # RETURNING on SQLite hands timestamps back as text; the values we wrote are the truth.
-    out = dict(row)
-    out["done_at"] = done
-    out["created_at"] = created
-    return out
+async def _book(
+    request: FollowupRequest, condition: Condition, due: dt.date, *, at: dt.datetime
+) -> FollowupRecord:
+    booking = FollowupRecord(
+        id=0, resident_id=request.resident_id, condition=condition, due_date=due, mode=request.mode.value
+    )
+    rows = await FollowUp.insert(
+        FollowUp(
+            resident=booking.resident_id,
+            condition=condition.value,
+            due_date=due,
+            mode=booking.mode,
+            created_at=at,
+        )
+    )
+    return msgspec.structs.replace(booking, id=rows[0]["id"])
 
 
 async def _record_done(
@@ -219,47 +199,59 @@ async def _record_done(
     today: dt.date,
     reason: str | None,
 ) -> FollowupRecord:
+    """The condition's open booking becomes this follow-up's record; with no booking, a row due today does.
+
+    Only the values of the disease's own block are kept (BP on hypertension, FPG on diabetes), as on the forms."""
     condition = disease.condition
+    htn = condition is Condition.HYPERTENSION
+    done = FollowupRecord(
+        id=0,
+        resident_id=request.resident_id,
+        condition=condition,
+        due_date=today,
+        mode=request.mode.value,
+        follow_up_class=_class_of(disease),
+        done_at=at,
+        visit_id=request.visit_id,
+        staff_id=actor_id,
+        sbp=round(values["sbp"]) if htn and "sbp" in values else None,
+        dbp=round(values["dbp"]) if htn and "dbp" in values else None,
+        fpg=values.get("fpg") if condition is Condition.DIABETES else None,
+        referral=disease.referral,
+        override_reason=reason,
+    )
     fields: dict[Any, Any] = {
-        FollowUp.follow_up_class: _class_of(disease),
+        FollowUp.follow_up_class: done.follow_up_class,
         FollowUp.done_at: at,
-        FollowUp.mode: request.mode.value,
-        FollowUp.visit: request.visit_id,
+        FollowUp.mode: done.mode,
+        FollowUp.visit: done.visit_id,
         FollowUp.staff: actor_id,
-        FollowUp.sbp: round(values["sbp"])
-        if condition is Condition.HYPERTENSION and "sbp" in values
-        else None,
-        FollowUp.dbp: round(values["dbp"])
-        if condition is Condition.HYPERTENSION and "dbp" in values
-        else None,
-        FollowUp.fpg: values.get("fpg") if condition is Condition.DIABETES else None,
-        FollowUp.referral: disease.referral,
+        FollowUp.sbp: done.sbp,
+        FollowUp.dbp: done.dbp,
+        FollowUp.fpg: done.fpg,
+        FollowUp.referral: done.referral,
         FollowUp.assessment: msgspec.json.encode(disease).decode(),
         FollowUp.override_reason: reason,
     }
     open_rows = await FollowUp.raw(
-        "SELECT id FROM follow_up WHERE resident = {} AND condition = {} AND done_at IS NULL "
+        "SELECT id, due_date FROM follow_up WHERE resident = {} AND condition = {} AND done_at IS NULL "
         "ORDER BY due_date, id LIMIT 1",
         request.resident_id,
         condition.value,
     )
     if open_rows:
-        await FollowUp.update(fields).where(FollowUp.id == open_rows[0]["id"])
         row_id = open_rows[0]["id"]
+        done = msgspec.structs.replace(done, due_date=convert.as_date(open_rows[0]["due_date"]))
+        await FollowUp.update(fields).where(FollowUp.id == row_id)
     else:
+        by_name = {column._meta.name: value for column, value in fields.items()}
         inserted = await FollowUp.insert(
             FollowUp(
-                resident=request.resident_id,
-                condition=condition.value,
-                due_date=today,
-                mode=request.mode.value,
-                created_at=at,
+                resident=done.resident_id, condition=condition.value, due_date=today, created_at=at, **by_name
             )
         )
         row_id = inserted[0]["id"]
-        await FollowUp.update(fields).where(FollowUp.id == row_id)
-    rows = await FollowUp.raw(f"SELECT {_COLUMNS} FROM follow_up WHERE id = {{}}", row_id)
-    return record(_with_at(rows[0], created=at, done=at))
+    return msgspec.structs.replace(done, id=row_id)
 
 
 async def followups(db: Database, resident_id: int, *, limit: int = 50) -> list[FollowupRecord]:

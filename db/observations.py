@@ -9,25 +9,17 @@ from __future__ import annotations
 import datetime as dt
 
 from db import convert, emergencies
+from db.conditions import confirmed_conditions
 from db.engine import Database, write_transaction
-from db.tables import Diagnosis, Observation, Symptom, Visit
+from db.tables import Observation, Symptom
+from db.visits import open_visit_of
 from flows import measurements
 from flows.clinical import VisitEntry, VisitEntryResult
-from flows.errors import Conflict, InvalidInput, NotFound
-from flows.model import Condition
+from flows.errors import InvalidInput
 from flows.model import Observation as ObservationStruct
 from flows.rules.emergency import check_emergency
-from flows.rules.settings import RulesSettings
+from flows.rules.settings import DEFAULT_RULES, RulesSettings
 from flows.visit import allowed_moves
-
-_CONDITIONS = {c.value for c in Condition}
-
-
-async def confirmed_conditions(resident_id: int) -> frozenset[Condition]:
-    rows = await Diagnosis.raw(
-        "SELECT DISTINCT condition FROM diagnosis WHERE resident = {} AND status = 'confirmed'", resident_id
-    )
-    return frozenset(Condition(r["condition"]) for r in rows if r["condition"] in _CONDITIONS)
 
 
 async def record_entry(
@@ -37,7 +29,7 @@ async def record_entry(
     *,
     actor_id: int,
     now: dt.datetime,
-    rules: RulesSettings | None = None,
+    rules: RulesSettings = DEFAULT_RULES,
 ) -> VisitEntryResult:
     """Save the entry's values and symptoms in the visit; an emergency among them raises an open flag.
 
@@ -48,23 +40,14 @@ async def record_entry(
         raise InvalidInput("give at least one measurement or symptom", field="measurements")
     at = convert.utc(now)
     async with write_transaction(db):
-        rows = await Visit.raw(f"SELECT {convert.VISIT_COLUMNS} FROM visit WHERE id = {{}}", visit_id)
-        if not rows:
-            raise NotFound(f"no visit with id {visit_id}", field="visit_id", details={"id": visit_id})
-        visit = convert.visit(rows[0])
-        if visit.closed_at is not None:
-            raise Conflict(
-                f"visit {visit_id} is closed ({visit.step.value}); values go into an open visit",
-                field="visit_id",
-                details={"step": visit.step.value},
-            )
+        visit = await open_visit_of(visit_id)
         findings = check_emergency(
             measurements=values,
             symptoms=symptoms,
             conditions=await confirmed_conditions(visit.resident_id),
             pregnant_or_lactating=entry.pregnant_or_lactating,
-            settings=rules.emergency if rules else None,
-            diabetes_settings=rules.diabetes if rules else None,
+            settings=rules.emergency,
+            diabetes_settings=rules.diabetes,
         )
         saved: list[ObservationStruct] = []
         for code, value in values.items():

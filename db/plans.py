@@ -12,15 +12,16 @@ from typing import Any
 import msgspec
 
 from db import convert
+from db.conditions import confirmed_conditions
 from db.engine import Database, write_transaction
 from db.followups import previous_classes
-from db.observations import confirmed_conditions
 from db.prescriptions import current_drugs
+from db.residents import get_resident
 from db.tables import ManagementPlan as PlanRow
-from db.tables import Observation, Resident
+from db.tables import Observation
 from flows.clinical import PlanRequest, ResidentPlans, SavedPlan
-from flows.errors import InvalidInput, NotFound
-from flows.model import Condition, Sex
+from flows.errors import InvalidInput
+from flows.model import Condition
 from flows.rules.base import age_on
 from flows.rules.copd import CopdFollowupClass
 from flows.rules.followup import FollowupClass
@@ -55,9 +56,7 @@ async def _latest(resident_id: int, code: str) -> float | None:
 async def default_for(
     db: Database, resident_id: int, condition: Condition, *, today: dt.date, rules: RulesSettings
 ) -> ManagementPlan:
-    people = await Resident.raw("SELECT sex, birth_date FROM resident WHERE id = {}", resident_id)
-    if not people:
-        raise NotFound(f"no resident with id {resident_id}", field="resident_id", details={"id": resident_id})
+    person = await get_resident(db, resident_id)
     conditions = await confirmed_conditions(resident_id)
     if condition not in conditions:
         raise InvalidInput(
@@ -71,8 +70,8 @@ async def default_for(
     return default_plan(
         condition,
         _class_for(condition, await previous_classes(resident_id)),
-        age=age_on(convert.as_date(people[0]["birth_date"]), today),
-        sex=Sex(people[0]["sex"]),
+        age=age_on(person.birth_date, today),
+        sex=person.sex,
         height_cm=height,
         weight_kg=weight,
         drug_count=len(await current_drugs(resident_id, today)),
@@ -85,12 +84,11 @@ async def default_for(
 
 
 def _saved(row: dict[str, Any]) -> SavedPlan:
-    raw = row["targets"]
     return SavedPlan(
         id=row["id"],
         resident_id=row["resident"],
         condition=Condition(row["condition"]),
-        plan=_PLAN.decode(raw if isinstance(raw, str | bytes) else msgspec.json.encode(raw)),
+        plan=_PLAN.decode(convert.json_bytes(row["targets"])),
         created_at=convert.aware(row["created_at"]),
         created_by=row["created_by"],
         visit_id=row["visit"],

@@ -15,19 +15,12 @@ import msgspec
 from db import convert
 from db.engine import Database, write_transaction
 from db.observations import visit_values
-from db.tables import QuestionnaireAnswer, Resident, Visit
-from flows.errors import Conflict, NotFound
+from db.residents import get_resident
+from db.tables import QuestionnaireAnswer
+from db.visits import open_visit_of
 from flows.model import Sex
 from flows.rules.base import age_on
 from flows.rules.questionnaires import QuestionnaireResult, QuestionnaireSettings, prefill, score
-
-
-async def _visit_and_resident(visit_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    rows = await Visit.raw(f"SELECT {convert.VISIT_COLUMNS} FROM visit WHERE id = {{}}", visit_id)
-    if not rows:
-        raise NotFound(f"no visit with id {visit_id}", field="visit_id", details={"id": visit_id})
-    people = await Resident.raw("SELECT id, sex, birth_date FROM resident WHERE id = {}", rows[0]["resident"])
-    return rows[0], people[0]
 
 
 async def answer(
@@ -42,24 +35,22 @@ async def answer(
 ) -> QuestionnaireResult:
     """Score and save one questionnaire of the visit. Any invalid answer is refused before anything is saved."""
     async with write_transaction(db):
-        visit, person = await _visit_and_resident(visit_id)
-        if visit["closed_at"] is not None:
-            raise Conflict(f"visit {visit_id} is closed; answers go into an open visit", field="visit_id")
+        visit = await open_visit_of(visit_id)
+        person = await get_resident(db, visit.resident_id)
         values, _ = await visit_values(visit_id)
         complete = {**prefill(questionnaire_id, values), **answers}
-        today = convert.as_date(visit["visit_date"])  # the visit's local date: ages count on it
-        birth = convert.as_date(person["birth_date"])
+        today = visit.visit_date  # the visit's local date: ages count on it
         result = score(
             questionnaire_id,
             complete,
-            age=age_on(birth, today),
-            sex=Sex(person["sex"]),
+            age=age_on(person.birth_date, today),
+            sex=person.sex,
             today=today,
             settings=settings,
         )
         await QuestionnaireAnswer.insert(
             QuestionnaireAnswer(
-                resident=person["id"],
+                resident=person.id,
                 visit=visit_id,
                 questionnaire=questionnaire_id,
                 answers=msgspec.json.encode(complete).decode(),
@@ -82,8 +73,7 @@ async def visit_results(
     )
     latest: dict[str, Any] = {}
     for row in rows:
-        raw = row["answers"]
-        latest[row["questionnaire"]] = msgspec.json.decode(raw) if isinstance(raw, str | bytes) else raw
+        latest[row["questionnaire"]] = msgspec.json.decode(convert.json_bytes(row["answers"]))
     return [
         score(qid, answers, age=age, sex=sex, today=today, settings=settings)
         for qid, answers in latest.items()

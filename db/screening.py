@@ -6,21 +6,23 @@ import datetime as dt
 from typing import Any
 
 from db import convert
+from db.conditions import confirmed_conditions
 from db.engine import Database
-from db.observations import confirmed_conditions, visit_values
+from db.observations import visit_values
 from db.prescriptions import current_drugs
 from db.questionnaires import visit_results
-from db.tables import Observation, Resident
-from db.visits import get_visit
+from db.residents import get_resident
+from db.tables import Observation
+from db.visits import visit_row
 from flows.clinical import ScreeningReport
-from flows.model import Sex
 from flows.rules import drugs
-from flows.rules.base import age_on
+from flows.rules.base import NextStep, age_on
 from flows.rules.screening import ScreeningHistory, screen
 from flows.rules.settings import RulesSettings
 
 
-async def last_test_dates(resident_id: int, codes: tuple[str, ...]) -> dict[str, dt.date]:
+async def last_test_dates(resident_id: int, codes: tuple[str, ...], tz: dt.tzinfo) -> dict[str, dt.date]:
+    """The local day each code was last measured (MAX on SQLite comes back as text: convert.timestamp)."""
     marks = ", ".join("{}" for _ in codes)
     rows = await Observation.raw(
         f"SELECT code, MAX(observed_at) AS at FROM observation WHERE resident = {{}} AND code IN ({marks}) "
@@ -28,25 +30,19 @@ async def last_test_dates(resident_id: int, codes: tuple[str, ...]) -> dict[str,
         resident_id,
         *codes,
     )
-    out: dict[str, dt.date] = {}
-    for r in rows:
-        at = r["at"]
-        out[r["code"]] = (
-            at.date() if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at)).date()
-        )
-    return out
+    return {r["code"]: convert.local_date(r["at"], tz) for r in rows}
 
 
 async def visit_screening(
-    db: Database, visit_id: int, flags: dict[str, Any], *, rules: RulesSettings
+    db: Database, visit_id: int, flags: dict[str, Any], *, rules: RulesSettings, tz: dt.tzinfo
 ) -> tuple[ScreeningReport, int]:
-    visit = await get_visit(db, visit_id)
+    visit = await visit_row(visit_id)
     today = visit.visit_date
-    person = (await Resident.raw("SELECT sex, birth_date FROM resident WHERE id = {}", visit.resident_id))[0]
-    sex, age = Sex(person["sex"]), age_on(convert.as_date(person["birth_date"]), today)
+    person = await get_resident(db, visit.resident_id)
+    sex, age = person.sex, age_on(person.birth_date, today)
     values, symptoms = await visit_values(visit_id)
     names = await current_drugs(visit.resident_id, today)
-    tests = await last_test_dates(visit.resident_id, ("tc", "ldl", "fpg"))
+    tests = await last_test_dates(visit.resident_id, ("tc", "ldl", "fpg"), tz)
     lipid_dates = [d for code, d in tests.items() if code in ("tc", "ldl")]
     history = ScreeningHistory(
         conditions=tuple(sorted(await confirmed_conditions(visit.resident_id))),
@@ -71,7 +67,9 @@ async def visit_screening(
     )
     # The screening already turns a high-risk questionnaire into its next step (OGTT, spirometry): keep one
     # step per code, the screening's first.
-    steps = {s.code: s for s in (*result.next_steps, *(s for q in questionnaires for s in q.next_steps))}
+    steps: dict[str, NextStep] = {}
+    for step in (*result.next_steps, *(s for q in questionnaires for s in q.next_steps)):
+        steps.setdefault(step.code, step)
     report = ScreeningReport(
         visit_id=visit_id,
         findings=result.findings,

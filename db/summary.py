@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from db import convert
+from db.conditions import confirmed_conditions
 from db.engine import Database
-from db.tables import Contract, Diagnosis, Observation, Resident
+from db.tables import Contract, Observation, Resident
 from flows.model import Condition, ResidentHit, ResidentSummary
 from flows.model import Observation as ObservationStruct
 
@@ -50,13 +51,7 @@ async def resident_summary(db: Database, resident_id: int) -> ResidentSummary:
         else None
     )
 
-    diagnosis_rows = await Diagnosis.raw(
-        "SELECT DISTINCT condition FROM diagnosis WHERE resident = {} AND status = 'confirmed'", resident_id
-    )
-    conditions = sorted(
-        (Condition(r["condition"]) for r in diagnosis_rows if r["condition"] in _CONDITION_ORDER),
-        key=lambda c: _CONDITION_ORDER[c.value],
-    )
+    conditions = sorted(await confirmed_conditions(resident_id), key=lambda c: _CONDITION_ORDER[c.value])
 
     # Newest per code: the (resident, code, observed_at) index gives them in order; keep the first of each.
     observation_rows = await Observation.raw(

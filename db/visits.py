@@ -6,6 +6,8 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 
+import msgspec
+
 from db import convert, emergencies
 from db.engine import Database, write_transaction
 from db.errors import is_unique_violation
@@ -57,13 +59,42 @@ async def open_visit(
     )
 
 
-async def get_visit(db: Database, visit_id: int) -> VisitStruct:
-    """The visit with every saved step event: a terminal resumes it exactly where it stands."""
+async def visit_row(visit_id: int) -> VisitStruct:
+    """The visit without its events (one query): for stores that only need its resident, step or state."""
     rows = await Visit.raw(f"SELECT {convert.VISIT_COLUMNS} FROM visit WHERE id = {{}}", visit_id)
     if not rows:
         raise NotFound(f"no visit with id {visit_id}", field="visit_id", details={"id": visit_id})
+    return convert.visit(rows[0])
+
+
+async def visit_of(visit_id: int, resident_id: int) -> VisitStruct:
+    """The visit, refused (NotFound) when it is another resident's: a record never points across residents."""
+    visit = await visit_row(visit_id)
+    if visit.resident_id != resident_id:
+        raise NotFound(
+            f"no visit {visit_id} of resident {resident_id}", field="visit_id", details={"id": visit_id}
+        )
+    return visit
+
+
+async def open_visit_of(visit_id: int, resident_id: int | None = None) -> VisitStruct:
+    """The visit, refused when it is closed (values and decisions go into an open visit) or, with
+    `resident_id`, when it is another resident's."""
+    visit = await (visit_row(visit_id) if resident_id is None else visit_of(visit_id, resident_id))
+    if visit.closed_at is not None:
+        raise Conflict(
+            f"visit {visit_id} is closed ({visit.step.value}); this goes into an open visit",
+            field="visit_id",
+            details={"step": visit.step.value},
+        )
+    return visit
+
+
+async def get_visit(db: Database, visit_id: int) -> VisitStruct:
+    """The visit with every saved step event: a terminal resumes it exactly where it stands."""
+    visit = await visit_row(visit_id)
     events = await _events([visit_id])
-    return convert.visit(rows[0], events[visit_id])
+    return msgspec.structs.replace(visit, events=tuple(events[visit_id]))
 
 
 async def move_visit(

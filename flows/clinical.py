@@ -10,8 +10,9 @@ from typing import Any
 
 import msgspec
 
-from flows.model import Condition, Move, Observation, ObservationSource
+from flows.model import Condition, Contract, Move, Observation, ObservationSource
 from flows.rules.base import Finding, NextStep
+from flows.rules.contracts import KeyPopulation
 from flows.rules.multimorbidity import MultimorbidityResult
 from flows.rules.plans import ManagementPlan, PlanEdit
 
@@ -70,6 +71,19 @@ class EmergencyOverride(Struct, frozen=True, kw_only=True):
     """A doctor's decision that the open emergency of a visit is not one here; the reason is required."""
 
     reason: str
+
+
+# --- signing ----------------------------------------------------------------------------------------
+
+
+class SigningStatus(Struct, frozen=True, kw_only=True):
+    """What the signing check shows: the contract covering today, whether renewal is due, and why the
+    resident is a priority to sign (OPINION-2025 key populations)."""
+
+    contract: Contract | None
+    in_force: bool
+    renewal_due: bool
+    key_populations: tuple[KeyPopulation, ...]
 
 
 # --- diagnosis ---------------------------------------------------------------------------------------

@@ -19,15 +19,21 @@ from api.audit import Auditor
 from api.bodies import DiagnosisRequest, FollowupRequest, PlanRequest
 from api.errors import error_responses
 from db import diagnoses, followups, plans
-from db.contracts import SigningStatus, signing_status
+from db.contracts import signing_status
 from db.engine import Database
-from flows.clinical import DiagnosisRecord, FollowupOutcome, FollowupRecord, ResidentPlans, SavedPlan
+from flows.clinical import (
+    DiagnosisRecord,
+    FollowupOutcome,
+    FollowupRecord,
+    ResidentPlans,
+    SavedPlan,
+    SigningStatus,
+)
 from flows.errors import InvalidInput
 from flows.model import Condition, Role, Staff
 from flows.rules.diagnosis import Criterion
 from flows.rules.plans import ManagementPlan
 from flows.rules.settings import RulesSettings
-from onestop.config import SiteConfig
 
 DOCTORS = frozenset({Role.DOCTOR})
 Symptoms = Annotated[
@@ -38,10 +44,6 @@ Symptoms = Annotated[
     ),
 ]
 ConditionParam = Annotated[Condition, QueryParameter(name="condition", description="the plan's condition")]
-
-
-def _today(now: dt.datetime, site: SiteConfig) -> dt.date:
-    return now.astimezone(zoneinfo.ZoneInfo(site.timezone)).date()
 
 
 class CareController(Controller):
@@ -61,12 +63,11 @@ class CareController(Controller):
         *,
         resident_id: FromPath[int],
         db: NamedDependency[Database],
-        now: NamedDependency[dt.datetime],
-        site: NamedDependency[SiteConfig],
+        today: NamedDependency[dt.date],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
     ) -> SigningStatus:
-        found = await signing_status(db, resident_id, today=_today(now, site), rules=rules)
+        found = await signing_status(db, resident_id, today=today, rules=rules)
         await auditor.resident(resident_id, "contract.read")
         return found
 
@@ -81,8 +82,8 @@ class CareController(Controller):
         *,
         resident_id: FromPath[int],
         db: NamedDependency[Database],
-        now: NamedDependency[dt.datetime],
-        site: NamedDependency[SiteConfig],
+        zone: NamedDependency[zoneinfo.ZoneInfo],
+        today: NamedDependency[dt.date],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
         typical_symptoms: Symptoms = False,
@@ -90,8 +91,8 @@ class CareController(Controller):
         found = await diagnoses.criteria(
             db,
             resident_id,
-            today=_today(now, site),
-            tz=zoneinfo.ZoneInfo(site.timezone),
+            today=today,
+            tz=zone,
             typical_symptoms=typical_symptoms,
             settings=rules.diagnosis,
         )
@@ -127,7 +128,7 @@ class CareController(Controller):
         db: NamedDependency[Database],
         staff: NamedDependency[Staff],
         now: NamedDependency[dt.datetime],
-        site: NamedDependency[SiteConfig],
+        zone: NamedDependency[zoneinfo.ZoneInfo],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
     ) -> DiagnosisRecord:
@@ -138,7 +139,7 @@ class CareController(Controller):
                 data,
                 actor_id=staff.id,
                 now=now,
-                tz=zoneinfo.ZoneInfo(site.timezone),
+                tz=zone,
                 settings=rules.diagnosis,
             ),
             lambda saved: auditor.resident(
@@ -176,7 +177,7 @@ class CareController(Controller):
         db: NamedDependency[Database],
         staff: NamedDependency[Staff],
         now: NamedDependency[dt.datetime],
-        site: NamedDependency[SiteConfig],
+        zone: NamedDependency[zoneinfo.ZoneInfo],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
     ) -> FollowupOutcome:
@@ -186,9 +187,7 @@ class CareController(Controller):
                 field="resident_id",
             )
         return await auditor.atomic(
-            lambda: followups.do_followup(
-                db, data, rules=rules, actor_id=staff.id, now=now, tz=zoneinfo.ZoneInfo(site.timezone)
-            ),
+            lambda: followups.do_followup(db, data, rules=rules, actor_id=staff.id, now=now, tz=zone),
             lambda out: auditor.resident(
                 resident_id,
                 "followup.do",
@@ -211,12 +210,11 @@ class CareController(Controller):
         resident_id: FromPath[int],
         condition: ConditionParam,
         db: NamedDependency[Database],
-        now: NamedDependency[dt.datetime],
-        site: NamedDependency[SiteConfig],
+        today: NamedDependency[dt.date],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
     ) -> ManagementPlan:
-        plan = await plans.default_for(db, resident_id, condition, today=_today(now, site), rules=rules)
+        plan = await plans.default_for(db, resident_id, condition, today=today, rules=rules)
         await auditor.resident(resident_id, "plan.read", detail=f"condition={condition.value} default")
         return plan
 
@@ -249,7 +247,7 @@ class CareController(Controller):
         db: NamedDependency[Database],
         staff: NamedDependency[Staff],
         now: NamedDependency[dt.datetime],
-        site: NamedDependency[SiteConfig],
+        zone: NamedDependency[zoneinfo.ZoneInfo],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
     ) -> SavedPlan:
@@ -261,7 +259,7 @@ class CareController(Controller):
                 rules=rules,
                 actor_id=staff.id,
                 now=now,
-                tz=zoneinfo.ZoneInfo(site.timezone),
+                tz=zone,
             ),
             lambda saved: auditor.resident(
                 resident_id, "plan.save", detail=f"condition={saved.condition.value} plan={saved.id}"

@@ -20,7 +20,7 @@ from api.errors import error_responses
 from db import emergencies
 from db.engine import Database
 from db.observations import record_entry
-from db.visits import get_visit
+from db.visits import visit_row
 from flows.clinical import EmergencyFlag, VisitEntryResult
 from flows.model import Role, Staff
 from flows.rules.settings import RulesSettings
@@ -66,7 +66,7 @@ class EntryController(Controller):
     async def listing(
         self, *, visit_id: FromPath[int], db: NamedDependency[Database], auditor: NamedDependency[Auditor]
     ) -> list[EmergencyFlag]:
-        visit = await get_visit(db, visit_id)
+        visit = await visit_row(visit_id)
         await auditor.resident(visit.resident_id, "visit.read", detail=f"visit={visit_id} emergencies")
         return await emergencies.flags(db, visit_id)
 
@@ -88,7 +88,7 @@ class EntryController(Controller):
         now: NamedDependency[dt.datetime],
         auditor: NamedDependency[Auditor],
     ) -> list[EmergencyFlag]:
-        visit = await get_visit(db, visit_id)
+        visit = await visit_row(visit_id)
         return await auditor.atomic(
             lambda: emergencies.override(db, visit_id, reason=data.reason, actor_id=staff.id, now=now),
             lambda flags: auditor.resident(

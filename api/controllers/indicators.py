@@ -8,7 +8,6 @@ too (one row, as the visit worklist is: a worklist must not fill the single SQLi
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Annotated
 
 from litestar import Controller, get
@@ -41,10 +40,6 @@ Doctor = Annotated[int | None, QueryParameter(name="doctor_id", description="onl
 Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="at most this many residents")]
 
 
-def _today(now: dt.datetime, site: SiteConfig) -> dt.date:
-    return now.astimezone(zoneinfo.ZoneInfo(site.timezone)).date()
-
-
 def _period(start: dt.date | None, end: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
     """Default: the calendar year so far."""
     last = end or today
@@ -70,7 +65,7 @@ class IndicatorController(Controller):
         self,
         *,
         db: NamedDependency[Database],
-        now: NamedDependency[dt.datetime],
+        today: NamedDependency[dt.date],
         site: NamedDependency[SiteConfig],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
@@ -80,7 +75,6 @@ class IndicatorController(Controller):
         team_id: Team = None,
         doctor_id: Doctor = None,
     ) -> IndicatorReport:
-        today = _today(now, site)
         first, last = _period(start, end, today)
         report = await indicators.indicators(
             db,
@@ -106,7 +100,7 @@ class IndicatorController(Controller):
         self,
         *,
         db: NamedDependency[Database],
-        now: NamedDependency[dt.datetime],
+        today: NamedDependency[dt.date],
         site: NamedDependency[SiteConfig],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
@@ -116,7 +110,6 @@ class IndicatorController(Controller):
         doctor_id: Doctor = None,
         limit: Limit = 100,
     ) -> IndicatorDashboard:
-        today = _today(now, site)
         first, last = _period(start, end, today)
         found = await indicators.dashboard(
             db,
@@ -142,7 +135,7 @@ class IndicatorController(Controller):
         self,
         *,
         db: NamedDependency[Database],
-        now: NamedDependency[dt.datetime],
+        today: NamedDependency[dt.date],
         site: NamedDependency[SiteConfig],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
@@ -151,7 +144,7 @@ class IndicatorController(Controller):
         team_id: Team = None,
         doctor_id: Doctor = None,
     ) -> CohortReport:
-        day = at or _today(now, site)
+        day = at or today
         report = await indicators.hearts_cohort(
             db,
             at=day,
@@ -176,7 +169,7 @@ class IndicatorController(Controller):
         self,
         *,
         db: NamedDependency[Database],
-        now: NamedDependency[dt.datetime],
+        today: NamedDependency[dt.date],
         site: NamedDependency[SiteConfig],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
@@ -186,7 +179,7 @@ class IndicatorController(Controller):
     ) -> list[OverdueItem]:
         items = await indicators.overdue(
             db,
-            today=_today(now, site),
+            today=today,
             condition=condition,
             team_id=team_id,
             limit=limit,

@@ -8,6 +8,7 @@ screening is computed, not stored: from the visit's own values and symptoms, its
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 import msgspec
@@ -21,7 +22,7 @@ from api.errors import error_responses
 from db.engine import Database
 from db.questionnaires import answer
 from db.screening import visit_screening
-from db.visits import get_visit
+from db.visits import visit_row
 from flows.clinical import ScreeningReport
 from flows.model import Staff
 from flows.rules.questionnaires import QuestionnaireResult
@@ -70,7 +71,7 @@ class ScreeningController(Controller):
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
     ) -> QuestionnaireResult:
-        visit = await get_visit(db, visit_id)
+        visit = await visit_row(visit_id)
         return await auditor.atomic(
             lambda: answer(
                 db,
@@ -101,9 +102,12 @@ class ScreeningController(Controller):
         visit_id: FromPath[int],
         data: JSONBody[HistoryFlags],
         db: NamedDependency[Database],
+        zone: NamedDependency[zoneinfo.ZoneInfo],
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
     ) -> ScreeningReport:
-        report, resident_id = await visit_screening(db, visit_id, msgspec.structs.asdict(data), rules=rules)
+        report, resident_id = await visit_screening(
+            db, visit_id, msgspec.structs.asdict(data), rules=rules, tz=zone
+        )
         await auditor.resident(resident_id, "visit.read", detail=f"visit={visit_id} screening")
         return report
