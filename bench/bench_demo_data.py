@@ -60,12 +60,13 @@ def report(label: str, seconds: float, counts: TownshipCounts, size: int | None)
     print(f"  conditions: {t.conditions}; ≥60: {t.aged_60_plus / t.residents:.1%}")
 
 
-async def _admin(sql: str) -> None:
-    import asyncpg
+async def pg_admin(sql: str) -> object:
+    """One statement on the server's `postgres` database (CREATE / DROP DATABASE), its first value."""
+    import asyncpg  # only for the PostgreSQL runs
 
     conn = await asyncpg.connect(PG_ADMIN)
     try:
-        await conn.execute(sql)
+        return await conn.fetchval(sql)
     finally:
         await conn.close()
 
@@ -97,14 +98,14 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.postgres:
         name = f"synthetic_bench_{os.getpid()}"
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
         try:
             seconds, counts = asyncio.run(
                 run(f"postgresql://postgres@127.0.0.1:5432/{name}", args.residents, args.seed)
             )
             report("PostgreSQL", seconds, counts, None)
         finally:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}"'))
 
 
 if __name__ == "__main__":

@@ -22,9 +22,8 @@ import timeit
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import asyncpg
-
 from bench.bench_api import percentile
+from bench.bench_demo_data import pg_admin
 from db import indicators as db_ind
 from db.demo_load import load_township
 from db.engine import close, connect, migrate
@@ -35,7 +34,6 @@ from flows.synthetic.followups import assess
 from onestop.config import DatabaseConfig, SiteConfig
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TODAY = dt.date(2025, 11, 20)  # fixed: the township and the figures are the same on every run
 YEAR = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 SEED = 1
@@ -45,14 +43,6 @@ def database_url(engine: str, residents: int) -> str:
     if engine == "sqlite":
         return f"sqlite:///{ROOT / 'var' / 'bench' / f'indicators-{residents}.db'}"
     return f"postgresql://postgres@127.0.0.1:5432/onestop_bench_indicators_{residents}"
-
-
-async def _pg_admin(sql: str) -> object:
-    conn = await asyncpg.connect(PG_ADMIN)
-    try:
-        return await conn.fetchval(sql)
-    finally:
-        await conn.close()
 
 
 async def _loaded() -> bool:
@@ -72,8 +62,8 @@ async def ensure_township(engine: str, residents: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     else:
         name = url.rsplit("/", 1)[1]
-        if not await _pg_admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
-            await _pg_admin(f'CREATE DATABASE "{name}"')
+        if not await pg_admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+            await pg_admin(f'CREATE DATABASE "{name}"')
     db = await connect(DatabaseConfig(url=url))
     try:
         await migrate(db)
@@ -85,8 +75,8 @@ async def ensure_township(engine: str, residents: int) -> None:
     if engine == "sqlite":
         _remove_sqlite(path)
     else:
-        await _pg_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
-        await _pg_admin(f'CREATE DATABASE "{name}"')
+        await pg_admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await pg_admin(f'CREATE DATABASE "{name}"')
     print(f"loading a township of {residents} residents into {url} (once) …", flush=True)
     start = time.perf_counter()
     db = await connect(DatabaseConfig(url=url))

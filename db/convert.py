@@ -58,6 +58,11 @@ def as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
+def day_start(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """The instant the local day begins, in UTC (what both engines compare timestamps in)."""
+    return utc(dt.datetime.combine(day, dt.time(), tz))
+
+
 def timestamp(value: Any) -> dt.datetime:
     """A timestamp from a raw query: a datetime, or SQLite's UTC text where an aggregate (MAX, MIN) hid the
     column's type from the converter."""

@@ -30,7 +30,7 @@ from db.engine import Database
 from db.errors import StoreError
 from db.tables import Resident
 from flows.errors import Conflict, InvalidInput
-from flows.synthetic import Counter, Township, TownshipSpec, check_size, generate, layout
+from flows.synthetic import Counter, Township, TownshipSpec, check_size, generate, layout, utc_at
 from onestop.config import SiteConfig
 
 Progress = Callable[[int, int], None]  # (residents written so far, residents asked for)
@@ -67,8 +67,7 @@ async def load_township(
         raise InvalidInput(
             f"batch_residents must be at least 1, got {batch_residents}", field="batch_residents"
         )
-    if not allow_existing and await Resident.exists():
-        count = await Resident.count()
+    if not allow_existing and (count := await Resident.count()):
         raise Conflict(
             f"the database already holds {count} residents; demo data goes into an empty database "
             "(use a fresh database, or ask explicitly to add a township beside them)",
@@ -88,7 +87,11 @@ async def load_township(
     writer: _Writer = _SqliteWriter(db) if db.kind == "sqlite" else await _PostgresWriter.open(db)
     text = db.kind == "sqlite"
     try:
-        maxima = {t: await writer.value(f"SELECT COALESCE(MAX(id), 0) FROM {t}") for t in TABLES}
+        # The highest id of every table, in one query: new rows are numbered past them.
+        [last_ids] = await writer.rows(
+            "SELECT " + ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {t})" for t in TABLES)
+        )
+        maxima = {t: int(n) for t, n in zip(TABLES, last_ids, strict=True)}
         taken: frozenset[str] = frozenset()
         starts: dict[str, int] = {}
         # Teams and staff of the same name are reused (a demo database may have them before its residents).
@@ -138,7 +141,7 @@ async def load_township(
 def staff_joined(spec: TownshipSpec) -> dt.datetime:
     """When the demo staff joined (UTC): a month before the history they sign begins."""
     day = spec.today - dt.timedelta(days=365 * spec.history_years + 30)
-    return dt.datetime.combine(day, dt.time(7), zoneinfo.ZoneInfo(spec.timezone)).astimezone(dt.UTC)
+    return utc_at(day, 7, 0, zoneinfo.ZoneInfo(spec.timezone))
 
 
 def _add(written: dict[str, int], counts: dict[str, int]) -> None:
@@ -155,9 +158,6 @@ def township_name(site_name: str) -> str:
 
 
 class _Writer:
-    async def value(self, sql: str) -> int:
-        raise NotImplementedError
-
     async def rows(self, sql: str) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
@@ -206,9 +206,6 @@ class _SqliteWriter(_Writer):
     def _submit(self, kind: str, body: object) -> asyncio.Future[Any]:
         return asyncio.wrap_future(self.pool.submit(self._ask, kind, body))
 
-    async def value(self, sql: str) -> int:
-        return int((await self._submit("query", sql))[0][0])
-
     async def rows(self, sql: str) -> list[tuple[Any, ...]]:
         result: list[tuple[Any, ...]] = await self._submit("query", sql)
         return result
@@ -238,9 +235,6 @@ class _PostgresWriter(_Writer):
             raise StoreError(f"expected a PostgreSQL engine, got {type(db.engine).__name__}")
         return cls(await db.engine.get_new_connection())
 
-    async def value(self, sql: str) -> int:
-        return int(await self.conn.fetchval(sql))
-
     async def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in await self.conn.fetch(sql)]
 
@@ -263,11 +257,13 @@ class _PostgresWriter(_Writer):
                 counters["counter"],
             )
             # Explicit ids bypassed the serial sequences: move each past the highest id now in its table.
-            for table in TABLES:
-                await self.conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+            await self.conn.execute(
+                "SELECT "
+                + ", ".join(
+                    f"setval(pg_get_serial_sequence('{t}', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM {t}), false)"
+                    for t in TABLES
                 )
+            )
 
     async def close(self) -> None:
         await self.conn.close()

@@ -7,7 +7,7 @@ adapter writes, `str(datetime)` in UTC, so the stores read loaded rows exactly l
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 import msgspec
@@ -105,25 +105,29 @@ class Ids:
         staff_ids: Mapping[str, int],
     ) -> Ids:
         """`team_ids` / `staff_ids`: existing rows by name / username, reused instead of inserted."""
-        teams, staff, new_teams, new_staff = {}, {}, set(), set()
-        next_team, next_staff = maxima["family_doctor_team"], maxima["staff"]
-        for t in plan.teams:
-            if t.name in team_ids:
-                teams[t.id] = team_ids[t.name]
-            else:
-                next_team += 1
-                teams[t.id] = next_team
-                new_teams.add(t.id)
-        for s in plan.staff:
-            if s.username in staff_ids:
-                staff[s.id] = staff_ids[s.username]
-            else:
-                next_staff += 1
-                staff[s.id] = next_staff
-                new_staff.add(s.id)
+        teams, new_teams = _place(
+            ((t.id, t.name) for t in plan.teams), team_ids, maxima["family_doctor_team"]
+        )
+        staff, new_staff = _place(((s.id, s.username) for s in plan.staff), staff_ids, maxima["staff"])
         ids = cls(maxima, teams, staff, new_teams, new_staff)
         ids.doctor = {s.team_id: staff[s.id] for s in plan.staff if s.team_id and s.role is Role.DOCTOR}
         return ids
+
+
+def _place(
+    named: Iterable[tuple[int, str]], existing: Mapping[str, int], last_id: int
+) -> tuple[dict[int, int], set[int]]:
+    """Generator id → database id: the existing row of that name, else a new id after `last_id`; and the new."""
+    ids: dict[int, int] = {}
+    new: set[int] = set()
+    for gen_id, name in named:
+        if name in existing:
+            ids[gen_id] = existing[name]
+        else:
+            last_id += 1
+            ids[gen_id] = last_id
+            new.add(gen_id)
+    return ids, new
 
 
 def _identity(value: Any) -> Any:
@@ -238,7 +242,7 @@ def batch_rows(batch: Batch, ids: Ids, *, text: bool) -> Rows:
         vid, rid, nurse, doc = v.id + vis, v.resident_id + res, staff[v.nurse_id], staff[v.doctor_id]
         step = dt.timedelta(minutes=v.minutes_per_step)
         at = v.opened_at
-        closed = ts(at + step * len(v.moves))
+        closed = ts(v.closed_at)
         visits.append(
             (
                 vid,

@@ -61,7 +61,7 @@ ICD10_FAMILIES: Final = {
 async def gather_history(
     resident_id: int, *, today: dt.date, tz: dt.tzinfo, typical_symptoms: bool = False
 ) -> History:
-    since = dt.datetime.combine(today - dt.timedelta(days=LOOKBACK_DAYS), dt.time(), tz).astimezone(dt.UTC)
+    since = convert.day_start(today - dt.timedelta(days=LOOKBACK_DAYS), tz)
     marks = ", ".join("{}" for _ in _CODES)
     rows = await Observation.raw(
         f"SELECT code, value, source, observed_at FROM observation WHERE resident = {{}} AND code IN ({marks}) "

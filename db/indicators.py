@@ -46,7 +46,9 @@ from flows.rules.indicators import (
 DEFAULT_TZ: Final = "Asia/Shanghai"
 FACE_TO_FACE: Final = ("clinic", "home")  # follow_up.mode values that are face to face
 _F2F = "mode IN ({})".format(", ".join(f"'{m}'" for m in FACE_TO_FACE))
-Row = Mapping[str, Any]
+Row = convert.Row
+# Which follow-up is the latest: by time, then by id (two of one instant: the one written later).
+_NEWEST: Final = "done_at DESC, id DESC"
 _CONDITION: Final = {c.value: c for c in Condition}
 
 
@@ -65,14 +67,12 @@ async def indicators(
     """The BPHS-2017 rates for start..end (cut to today): all four, or the two of `condition`."""
     zone = zoneinfo.ZoneInfo(tz)
     until = min(end, today)
-    period = _period(start, until, zone)
     async with _reading(db):
-        rows = await _patient_rows(db, _conditions(condition), [period])
-        teams = await _teams(until, team_id) if team_id is not None else {}
-    patients = [_patient(row, zone, teams) for row in rows]
+        rows = await _patient_rows(db, _conditions(condition), [_period(start, until, zone)])
+        teams = await _teams(until, team_id)
     return rules.bphs_from_summaries(
-        patients,
-        _summaries(rows, patients, zone),
+        _patients(rows, zone, teams),
+        _summaries(rows, zone),
         start=start,
         end=end,
         today=today,
@@ -97,11 +97,10 @@ async def hearts_cohort(
     zone = zoneinfo.ZoneInfo(tz)
     async with _reading(db):
         rows = await _patient_rows(db, (condition.value,), [_up_to(at, zone)])
-        teams = await _teams(at, team_id) if team_id is not None else {}
-    patients = [_patient(row, zone, teams) for row in rows]
+        teams = await _teams(at, team_id)
     return rules.hearts_cohort(
-        patients,
-        _latest_records(rows, patients, zone, "h"),
+        _patients(rows, zone, teams),
+        _latest_records(rows, zone, "h"),
         at=at,
         condition=condition,
         team_id=team_id,
@@ -128,20 +127,26 @@ async def dashboard(
     """
     zone = zoneinfo.ZoneInfo(tz)
     until = min(end, today)
+    conditions = _conditions(None)
     async with _reading(db):
-        conditions = _conditions(None)
         rows = await _patient_rows(db, conditions, [_period(start, until, zone), _up_to(today, zone)])
-        teams_then = await _teams(until, team_id) if team_id is not None else {}
-        teams_now = await _teams(today, team_id) if team_id is not None else {}
-        listed = await _overdue(db, conditions, today, zone)
-    patients = [_patient(row, zone, teams_then) for row in rows]
-    now = patients if teams_now == teams_then else [_patient(row, zone, teams_now) for row in rows]
-    records = _latest_records(rows, patients, zone, "h")
-    bookings, overdue_records, prior = listed
+        teams_then = await _teams(until, team_id)
+        # The rates take the teams at the period's end, the cohorts and the list today: mostly the same day.
+        teams_now = teams_then if until == today else await _teams(today, team_id)
+        bookings, overdue_records, prior = await _overdue(db, conditions, today, zone)
+    patients = _patients(rows, zone, teams_then)
+    now = patients if teams_now == teams_then else _patients(rows, zone, teams_now)
+    records = _latest_records(rows, zone, "h")
+    cohorts = {
+        c: rules.hearts_cohort(
+            now, records, at=today, condition=c, team_id=team_id, doctor_id=doctor_id, settings=settings
+        )
+        for c in rules.MANAGED
+    }
     return IndicatorDashboard(
         rates=rules.bphs_from_summaries(
             patients,
-            _summaries(rows, patients, zone),
+            _summaries(rows, zone),
             start=start,
             end=end,
             today=today,
@@ -149,29 +154,13 @@ async def dashboard(
             doctor_id=doctor_id,
             settings=settings,
         ),
-        hypertension=rules.hearts_cohort(
-            now,
-            records,
-            at=today,
-            condition=Condition.HYPERTENSION,
-            team_id=team_id,
-            doctor_id=doctor_id,
-            settings=settings,
-        ),
-        diabetes=rules.hearts_cohort(
-            now,
-            records,
-            at=today,
-            condition=Condition.DIABETES,
-            team_id=team_id,
-            doctor_id=doctor_id,
-            settings=settings,
-        ),
+        hypertension=cohorts[Condition.HYPERTENSION],
+        diabetes=cohorts[Condition.DIABETES],
         overdue=rules.overdue_list(
             bookings,
             overdue_records,
             today=today,
-            teams=teams_now if team_id is not None else None,
+            teams=teams_now,
             prior_mi_or_stroke=prior,
             team_id=team_id,
             limit=limit,
@@ -194,7 +183,7 @@ async def overdue(
     zone = zoneinfo.ZoneInfo(tz)
     async with _reading(db):
         bookings, records, prior = await _overdue(db, _conditions(condition), today, zone)
-        teams = await _teams(today, team_id) if team_id is not None else None
+        teams = await _teams(today, team_id)
     return rules.overdue_list(
         bookings,
         records,
@@ -212,7 +201,7 @@ async def _overdue(
     db: Database, conditions: tuple[str, ...], today: dt.date, zone: zoneinfo.ZoneInfo
 ) -> tuple[list[Booking], list[FollowupRecord], set[int]]:
     """The open bookings past due, each resident's latest measured BP and FPG, residents with a prior event."""
-    before = _midnight(today + dt.timedelta(days=1), zone)
+    before = convert.day_start(today + dt.timedelta(days=1), zone)
     prior = " OR ".join("d.icd10 LIKE {}" for _ in rules.PRIOR_CVD_ICD10)
     sql = (
         f"SELECT {_plain(db, 'b.id', 'int')} AS id, {_plain(db, 'b.resident', 'int')} AS resident, "
@@ -240,7 +229,7 @@ async def _overdue(
             )
         )
         for alias in ("v", "w"):
-            record = _latest(row, rid, zone, alias)
+            record = _latest(row, zone, alias)
             if record is not None:
                 records.append(record)
         if convert.as_bool(row["had_cvd"]):
@@ -295,7 +284,7 @@ def _columns(db: Database, alias: str) -> str:
 
 def _latest_join(db: Database, alias: str, resident: str, where: str) -> str:
     """`alias`: the resident's newest follow-up (by done_at, then id) that meets `where` (on alias g)."""
-    newest = f"FROM follow_up g WHERE g.resident = {resident} AND {where} ORDER BY g.done_at DESC, g.id DESC LIMIT 1"
+    newest = f"FROM follow_up g WHERE g.resident = {resident} AND {where} ORDER BY {_NEWEST} LIMIT 1"
     if db.kind == "postgres":
         return f" LEFT JOIN LATERAL (SELECT g.id, {', '.join(_KINDS)} {newest}) {alias} ON true"
     # SQLite finds the id in the (resident, condition, done_at) index alone, then reads that one row.
@@ -313,12 +302,12 @@ class _Window(NamedTuple):
 
 
 def _period(start: dt.date, until: dt.date, zone: zoneinfo.ZoneInfo) -> _Window:
-    since, before = _midnight(start, zone), _midnight(until + dt.timedelta(days=1), zone)
+    since, before = convert.day_start(start, zone), convert.day_start(until + dt.timedelta(days=1), zone)
     return _Window("f", "g.done_at >= {} AND g.done_at < {}", [since, before], with_count=True)
 
 
 def _up_to(at: dt.date, zone: zoneinfo.ZoneInfo) -> _Window:
-    return _Window("h", "g.done_at < {}", [_midnight(at + dt.timedelta(days=1), zone)])
+    return _Window("h", "g.done_at < {}", [convert.day_start(at + dt.timedelta(days=1), zone)])
 
 
 async def _patient_rows(db: Database, conditions: tuple[str, ...], windows: list[_Window]) -> list[Row]:
@@ -346,9 +335,9 @@ async def _patient_rows(db: Database, conditions: tuple[str, ...], windows: list
                 f"SELECT DISTINCT ON (resident, condition) resident, {', '.join(_KINDS)}, "
                 f"COUNT(*) FILTER (WHERE {_F2F}) OVER w AS f2f FROM follow_up g "
                 f"WHERE condition IN ({_marks(len(conditions))}) AND {w.where} "
-                "WINDOW w AS (PARTITION BY resident, condition ORDER BY done_at DESC, id DESC "
+                f"WINDOW w AS (PARTITION BY resident, condition ORDER BY {_NEWEST} "
                 "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) "
-                "ORDER BY resident, condition, done_at DESC, id DESC"
+                f"ORDER BY resident, condition, {_NEWEST}"
             )
             select.append(f"{w.alias}.f2f AS {w.alias}_f2f")
             joins.append(
@@ -373,8 +362,10 @@ async def _patient_rows(db: Database, conditions: tuple[str, ...], windows: list
     return rows
 
 
-async def _teams(day: dt.date, team_id: int) -> dict[int, int | None]:
-    """resident → team, for the residents whose contract covering `day` is with `team_id`."""
+async def _teams(day: dt.date, team_id: int | None) -> dict[int, int | None]:
+    """resident → team, for the residents whose contract covering `day` is with `team_id` (none: no filter)."""
+    if team_id is None:
+        return {}
     rows = await FollowUp.raw(
         "SELECT resident, team FROM contract WHERE team = {} AND start_date <= {} AND end_date >= {} "
         "AND status <> 'terminated'",
@@ -388,61 +379,44 @@ async def _teams(day: dt.date, team_id: int) -> dict[int, int | None]:
 # --- rows → flows structs -----------------------------------------------------------------------------
 
 
-def _midnight(day: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    """The instant the local day begins, in UTC (what both engines compare timestamps in)."""
-    return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
+def _patients(rows: list[Row], zone: zoneinfo.ZoneInfo, teams: Mapping[int, int | None]) -> list[Patient]:
+    return [
+        Patient(
+            resident_id=row["resident"],
+            condition=_CONDITION[row["condition"]],
+            birth_date=convert.as_date(row["birth_date"]),
+            registered_on=convert.local_date(row["registered_at"], zone),
+            team_id=teams.get(row["resident"]),
+        )
+        for row in rows
+    ]
 
 
-def _instant(value: Any) -> dt.datetime:
-    """A timestamp from a raw query: a datetime, or SQLite's text when an aggregate hid the column type."""
-    if isinstance(value, dt.datetime):
-        return convert.aware(value)
-    parsed = dt.datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def _patient(row: Row, zone: zoneinfo.ZoneInfo, teams: Mapping[int, int | None]) -> Patient:
-    return Patient(
-        resident_id=row["resident"],
-        condition=_CONDITION[row["condition"]],
-        birth_date=convert.as_date(row["birth_date"]),
-        registered_on=_instant(row["registered_at"]).astimezone(zone).date(),
-        team_id=teams.get(row["resident"]),
-    )
-
-
-def _summaries(
-    rows: list[Row], patients: list[Patient], zone: zoneinfo.ZoneInfo
-) -> dict[tuple[int, Condition], PeriodSummary]:
+def _summaries(rows: list[Row], zone: zoneinfo.ZoneInfo) -> dict[tuple[int, Condition], PeriodSummary]:
+    """The period window ("f") of each patient row, as flows.rules.indicators.summarise_period gives it."""
     out = {}
-    for row, p in zip(rows, patients, strict=True):
-        latest = _latest(row, p.resident_id, zone, "f")
+    for row in rows:
+        latest = _latest(row, zone, "f")
         if latest is not None:
-            out[(p.resident_id, p.condition)] = PeriodSummary(
+            out[(latest.resident_id, _CONDITION[row["condition"]])] = PeriodSummary(
                 face_to_face=int(row["f_f2f"] or 0), latest=latest
             )
     return out
 
 
-def _latest_records(
-    rows: list[Row], patients: list[Patient], zone: zoneinfo.ZoneInfo, alias: str
-) -> list[FollowupRecord]:
-    out = []
-    for row, p in zip(rows, patients, strict=True):
-        latest = _latest(row, p.resident_id, zone, alias)
-        if latest is not None:
-            out.append(latest)
-    return out
+def _latest_records(rows: list[Row], zone: zoneinfo.ZoneInfo, alias: str) -> list[FollowupRecord]:
+    return [record for row in rows if (record := _latest(row, zone, alias)) is not None]
 
 
-def _latest(row: Row, resident_id: int, zone: zoneinfo.ZoneInfo, alias: str) -> FollowupRecord | None:
+def _latest(row: Row, zone: zoneinfo.ZoneInfo, alias: str) -> FollowupRecord | None:
+    """The follow-up read into `alias`'s columns of the row (none found: None), for the row's resident."""
     done_at = row[f"{alias}_done_at"]
     if done_at is None:
         return None
     return FollowupRecord(
-        resident_id=resident_id,
+        resident_id=row["resident"],
         condition=_CONDITION[row[f"{alias}_condition"]],
-        done_on=_instant(done_at).astimezone(zone).date(),
+        done_on=convert.local_date(done_at, zone),
         face_to_face=row[f"{alias}_mode"] in FACE_TO_FACE,
         sbp=row[f"{alias}_sbp"],
         dbp=row[f"{alias}_dbp"],

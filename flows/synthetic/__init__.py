@@ -1,6 +1,6 @@
 """A synthetic rural township for demos and benchmarks: pure and deterministic for a seed (`onestop demo-data`)."""
 
-from flows.synthetic.history import closed_at, visit_events
+from flows.synthetic.history import visit_events
 from flows.synthetic.measures import LAB_CODES, UNITS
 from flows.synthetic.model import (
     Batch,
@@ -17,8 +17,9 @@ from flows.synthetic.model import (
     Township,
     TownshipSpec,
     Village,
+    utc_at,
 )
-from flows.synthetic.summary import Counter, age_on, summarise
+from flows.synthetic.summary import Counter, summarise
 from flows.synthetic.township import MAX_RESIDENTS, check_size, generate, layout
 
 __all__ = [
@@ -40,11 +41,10 @@ __all__ = [
     "Township",
     "TownshipSpec",
     "Village",
-    "age_on",
     "check_size",
-    "closed_at",
     "generate",
     "layout",
     "summarise",
+    "utc_at",
     "visit_events",
 ]

@@ -19,6 +19,7 @@ import random
 from typing import Final
 
 from flows.model import Condition, Sex
+from flows.rules.contracts import KeyPopulation, key_population_reasons
 from flows.synthetic.population import AGE_BANDS, male_share
 
 C = Condition
@@ -115,5 +116,7 @@ def draw_conditions(rng: random.Random, age: int, sex: Sex) -> tuple[Condition, 
 
 
 def is_key_population(age: int, conditions: tuple[Condition, ...]) -> bool:
-    """CLINICAL_RULES.md §9: ≥65, hypertension, diabetes, COPD (pregnancy, disability, poverty not modelled)."""
-    return age >= 65 or any(c in (C.HYPERTENSION, C.DIABETES, C.COPD) for c in conditions)
+    """CLINICAL_RULES.md §9 as flows.rules.contracts reads it: ≥65, hypertension, diabetes, COPD. Pregnancy,
+    disability and poverty are not modelled; children 0–6 are not counted here (the generator's signing shares
+    and the tests' bounds were set without them)."""
+    return any(k is not KeyPopulation.CHILD_0_TO_6 for k in key_population_reasons(age, conditions))

@@ -25,8 +25,9 @@ from flows.model import Condition
 from flows.rules import diabetes, followup, hypertension
 from flows.rules.base import age_on
 from flows.rules.followup import FollowupClass, FollowupInput, FollowupResult
+from flows.rules.indicators import MANAGED
 from flows.synthetic import measures
-from flows.synthetic.model import SyntheticFollowUp, SyntheticVisit
+from flows.synthetic.model import SyntheticFollowUp, SyntheticVisit, utc_at
 
 C = Condition
 HOME_SHARE: Final = 0.08  # of face-to-face follow-ups, done at home (行动不便, village doctor's round)
@@ -92,11 +93,11 @@ def schedule(
     habit = rng.choices([h for h, _ in HABITS], weights=[w for _, w in HABITS])[0]
     htn = C.HYPERTENSION in diagnosed
     chains: dict[Condition, _Chain] = {}
-    for condition in (C.HYPERTENSION, C.DIABETES):
+    for condition in MANAGED:
         if condition in diagnosed:
             booked = max(start, diagnosed[condition])
             due = booked + dt.timedelta(days=rng.randint(1, 30))
-            chains[condition] = _Chain(due, _utc(booked, 9, 0, tz))
+            chains[condition] = _Chain(due, utc_at(booked, 9, 0, tz))
     visits: list[SyntheticVisit] = []
     rows: list[SyntheticFollowUp] = []
     last_day = start
@@ -110,7 +111,7 @@ def schedule(
             call = due + dt.timedelta(days=rng.randint(14, PHONE_AFTER_DAYS))
             if call >= stop:
                 break
-            at = _utc(call, 15, rng.randrange(120), tz)
+            at = utc_at(call, 15, rng.randrange(120), tz)
             for condition, ch in chains.items():
                 if ch.due <= call and diagnosed[condition] < call:
                     rows.append(_phone(resident_id, condition, ch, at, doctor))
@@ -136,11 +137,11 @@ def schedule(
         refer = any(r.referral for r in results.values())
         visit_id = None
         if rng.random() < HOME_SHARE:
-            mode, at = "home", _utc(day, 14, rng.randrange(180), tz)
+            mode, at = "home", utc_at(day, 14, rng.randrange(180), tz)
         else:
             visit = make_visit(day, (sbp, dbp), fpg, refer)
             visits.append(visit)
-            mode, at, visit_id = "clinic", _closed(visit), visit.id
+            mode, at, visit_id = "clinic", visit.closed_at, visit.id
         for condition, ch in active.items():
             result = results[condition]
             rows.append(
@@ -189,12 +190,3 @@ def _phone(
         done_at=at,
         staff_id=doctor,
     )
-
-
-def _utc(day: dt.date, hour: int, minutes: int, tz: dt.tzinfo) -> dt.datetime:
-    local = dt.datetime.combine(day, dt.time(hour), tz) + dt.timedelta(minutes=minutes)
-    return local.astimezone(dt.UTC)
-
-
-def _closed(v: SyntheticVisit) -> dt.datetime:
-    return v.opened_at + dt.timedelta(minutes=v.minutes_per_step * len(v.moves))

@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from typing import Final
 
 from flows.model import Condition, ContractStatus, Move, QueueKind, Step
+from flows.rules import diabetes, hypertension
+from flows.rules.contracts import default_end_date
+from flows.rules.indicators import MANAGED
 from flows.synthetic import followups, measures
 from flows.synthetic.conditions import BASIS, ICD10, is_key_population
 from flows.synthetic.model import (
@@ -17,6 +20,7 @@ from flows.synthetic.model import (
     SyntheticObservation,
     SyntheticResident,
     SyntheticVisit,
+    utc_at,
 )
 from flows.visit import TRANSITIONS
 
@@ -25,7 +29,6 @@ SIGNED_SHARE_KEY: Final = 0.75  # "most of the key populations" (OPINION-2025 pr
 SIGNED_SHARE_OTHER: Final = 0.15
 MANAGED_SHARE: Final = 0.9  # of hypertension/diabetes patients registered in the BPHS programme
 LOST_SHARE: Final = 0.07  # stop coming at some point: the "lost to follow-up" indicator needs them
-_MANAGED: Final = (C.HYPERTENSION, C.DIABETES)  # the conditions of BPHS-2017 follow-up
 
 _HEAD: Final = ((M.START_SCREENING, None), (M.FINISH_SCREENING, None), (M.FINISH_RECORD_UPDATE, None))
 _SIGNED: Final = ((M.CONFIRM_CONTRACT, None), (M.TRIAGE, None))
@@ -73,8 +76,8 @@ def contracts(
         start = _years_before(latest, k)
         if start < r.birth_date:
             continue
-        end = _years_before(start, -1) - dt.timedelta(days=1)
-        signed_at = utc_at(start, dt.time(9, rng.randrange(60)), tz)
+        end = default_end_date(start)  # the app's own rule: a contract starting 29 Feb ends 28 Feb
+        signed_at = utc_at(start, 9, rng.randrange(60), tz)
         status = ContractStatus.ACTIVE if k == 0 else ContractStatus.EXPIRED
         out.append(
             SyntheticContract(
@@ -107,7 +110,7 @@ def diagnoses(
                 condition=condition,
                 icd10=ICD10[condition],
                 diagnosed_on=on,
-                diagnosed_at=utc_at(on, dt.time(10), tz),
+                diagnosed_at=utc_at(on, 10, 0, tz),
                 basis=BASIS[condition],
             )
         )
@@ -176,7 +179,7 @@ def visits(
 
         def make_visit(day: dt.date, bp: tuple[int, int], fpg: float | None, refer: bool) -> SyntheticVisit:
             tail = "refer" if refer else "manage"
-            glucose_ok = fpg is None or fpg < 7.0  # the HbA1c drawn beside it agrees with the FPG
+            glucose_ok = fpg is None or diabetes.is_fpg_controlled(fpg)  # the HbA1c drawn beside it agrees
             full = p.first_of_year(day)
             return _visit(
                 rng, p, day, ids, controlled=(True, glucose_ok), tail=tail, full=full, bp=bp, fpg=fpg
@@ -186,7 +189,7 @@ def visits(
             rng,
             resident_id=r.id,
             birth_date=r.birth_date,
-            diagnosed={d.condition: d.diagnosed_on for d in diagnoses_ if d.condition in _MANAGED},
+            diagnosed={d.condition: d.diagnosed_on for d in diagnoses_ if d.condition in MANAGED},
             start=max(start, r.created_at.date() + dt.timedelta(days=1)),
             stop=stop,
             p_control=p.p_control,
@@ -240,7 +243,11 @@ def _visit(
     signed = p.signed_on(day)
     moves: tuple[tuple[Move, str | None], ...]
     direction: str | None
-    if sbp >= 180 or dbp >= 110 or (fpg or 0.0) >= 16.7:  # HTN-2025 / DM-2022 紧急转诊 thresholds
+    if (
+        sbp >= hypertension.EMERGENCY_SBP
+        or dbp >= hypertension.EMERGENCY_DBP
+        or (fpg or 0.0) >= diabetes.EMERGENCY_GLUCOSE_HIGH
+    ):  # BPHS-2017 紧急转诊 by BP or high glucose (low glucose is not modelled)
         moves, queue, team, direction = EMERGENCY_PATH, QueueKind.EMERGENCY, None, "emergency"
     else:
         if tail is None:
@@ -254,7 +261,7 @@ def _visit(
         id=ids.next_visit(),
         resident_id=p.r.id,
         visit_date=day,
-        opened_at=utc_at(day, dt.time(8 + minute // 60, minute % 60), p.tz),
+        opened_at=utc_at(day, 8, minute, p.tz),
         minutes_per_step=rng.randint(2, 6),
         nurse_id=p.nurse,
         doctor_id=p.doctor,
@@ -282,15 +289,6 @@ def visit_events(v: SyntheticVisit) -> Iterator[tuple[int, Move, Step, Step, int
         at += delta
         yield seq, move, step, target, v.doctor_id if step in DOCTOR_STEPS else v.nurse_id, at, reason
         step = target
-
-
-def closed_at(v: SyntheticVisit) -> dt.datetime:
-    return v.opened_at + dt.timedelta(minutes=v.minutes_per_step * len(v.moves))
-
-
-def utc_at(day: dt.date, time: dt.time, tz: dt.tzinfo) -> dt.datetime:
-    """A local wall-clock time as an aware UTC datetime (what both databases store)."""
-    return dt.datetime.combine(day, time, tz).astimezone(dt.UTC)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:

@@ -6,6 +6,7 @@ import random
 from typing import Final
 
 from flows.model import Sex
+from flows.rules import diabetes, hypertension
 from flows.synthetic.model import SyntheticObservation as Obs
 
 UNITS: Final = {
@@ -18,11 +19,6 @@ LAB_CODES: Final = frozenset({"hba1c", "tc", "ldl", "hdl", "tg"})  # entered fro
 
 def _clamp(value: float, low: float, high: float) -> float:
     return low if value < low else high if value > high else value
-
-
-def bp_threshold(age: int) -> int:
-    """BPHS-2017 控制满意: SBP <140 and DBP <90; ≥65 the indicator uses <150/90 (CLINICAL_RULES.md §2)."""
-    return 150 if age >= 65 else 140
 
 
 class Body:
@@ -56,14 +52,18 @@ class Body:
 
 
 def blood_pressure(rng: random.Random, age: int, *, hypertensive: bool, controlled: bool) -> tuple[int, int]:
+    """Below grade 1 (HTN-2020) without hypertension; else below or at the programme threshold at this age
+    (hypertension.programme_threshold: <140/90, <150/90 from 65), as `controlled` says."""
     if not hypertensive:
-        sbp = _clamp(rng.gauss(116 + 0.35 * (age - 40), 9), 95, 139)
-        dbp = _clamp(rng.gauss(75, 6), 55, 89)
-    elif controlled:
-        sbp = _clamp(rng.gauss(128 + 0.15 * (age - 50), 7), 105, bp_threshold(age) - 1)
-        dbp = _clamp(rng.gauss(80 - 0.1 * (age - 50), 6), 60, 89)
+        sbp = _clamp(rng.gauss(116 + 0.35 * (age - 40), 9), 95, hypertension.GRADE1_SBP - 1)
+        dbp = _clamp(rng.gauss(75, 6), 55, hypertension.GRADE1_DBP - 1)
+        return round(sbp), round(dbp)
+    threshold = hypertension.programme_threshold(age)
+    if controlled:
+        sbp = _clamp(rng.gauss(128 + 0.15 * (age - 50), 7), 105, threshold.sbp_below - 1)
+        dbp = _clamp(rng.gauss(80 - 0.1 * (age - 50), 6), 60, threshold.dbp_below - 1)
     else:
-        sbp = _clamp(rng.gauss(bp_threshold(age) + 12, 10), bp_threshold(age), 210)
+        sbp = _clamp(rng.gauss(threshold.sbp_below + 12, 10), threshold.sbp_below, 210)
         dbp = _clamp(rng.gauss(90, 8), 65, 125)
     return round(sbp), round(dbp)
 
@@ -73,12 +73,13 @@ def pulse(rng: random.Random) -> int:
 
 
 def fasting_glucose(rng: random.Random, *, diabetic: bool, controlled: bool) -> float:
-    """DM-2022 / BPHS-2017: FPG <7.0 mmol/L is 控制满意; non-diabetics mostly below the IFG floor 6.1."""
+    """BPHS-2017: FPG below diabetes.CONTROL_FPG_BELOW (7.0 mmol/L) is 控制满意; non-diabetics mostly below
+    the IFG floor 6.1."""
     if not diabetic:
         return round(_clamp(rng.gauss(5.1, 0.4), 3.9, 6.0), 1)
     if controlled:
-        return round(_clamp(rng.gauss(6.2, 0.45), 4.4, 6.9), 1)
-    return round(_clamp(rng.gauss(8.8, 1.8), 7.0, 20.0), 1)
+        return round(_clamp(rng.gauss(6.2, 0.45), 4.4, diabetes.CONTROL_FPG_BELOW - 0.1), 1)
+    return round(_clamp(rng.gauss(8.8, 1.8), diabetes.CONTROL_FPG_BELOW, 20.0), 1)
 
 
 def hba1c(rng: random.Random, *, controlled: bool) -> float:

@@ -1,4 +1,7 @@
-"""The values the synthetic township generator emits: plain frozen structs, streamed in batches."""
+"""The values the synthetic township generator emits: plain frozen structs, streamed in batches.
+
+Every datetime in them is aware and in UTC (what both databases store), made by `utc_at` from a local time.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,13 @@ import datetime as dt
 
 import msgspec
 
-from flows.model import Condition, ContractStatus, Move, QueueKind, Role, Sex
+from flows.model import Condition, Contract, Move, QueueKind, Role, Sex
 from flows.rules.followup import FollowupResult
+
+
+def utc_at(day: dt.date, hour: int, minute: int, tz: dt.tzinfo) -> dt.datetime:
+    """The local wall-clock time `minute` minutes after `hour`:00 on `day` (may run past the hour), in UTC."""
+    return dt.datetime.combine(day, dt.time(hour + minute // 60, minute % 60), tz).astimezone(dt.UTC)
 
 
 class TownshipSpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -76,16 +84,9 @@ class SyntheticResident(msgspec.Struct, frozen=True, kw_only=True):
     conditions: tuple[Condition, ...] = ()
 
 
-class SyntheticContract(msgspec.Struct, frozen=True, kw_only=True):
-    """One year of family-doctor signing; renewals are further rows (CLINICAL_RULES.md §9)."""
+class SyntheticContract(Contract, frozen=True, kw_only=True):
+    """One year of family-doctor signing, and when it was signed; renewals are further rows (§9)."""
 
-    id: int
-    resident_id: int
-    team_id: int
-    package: str  # basic | personalised
-    start_date: dt.date
-    end_date: dt.date
-    status: ContractStatus
     signed_at: dt.datetime
 
 
@@ -120,6 +121,11 @@ class SyntheticVisit(msgspec.Struct, frozen=True, kw_only=True):
     team_id: int | None
     referral_direction: str | None
     observations: tuple[SyntheticObservation, ...]
+
+    @property
+    def closed_at(self) -> dt.datetime:
+        """When the last move was made: one `minutes_per_step` after the opening per move."""
+        return self.opened_at + dt.timedelta(minutes=self.minutes_per_step * len(self.moves))
 
 
 class SyntheticFollowUp(msgspec.Struct, frozen=True, kw_only=True):

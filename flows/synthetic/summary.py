@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Final
 
 from flows.model import ContractStatus, Sex
+from flows.rules.base import age_on
 from flows.synthetic.conditions import is_key_population
 from flows.synthetic.model import Batch, Layout, Township, TownshipSpec
 from flows.synthetic.township import generate, layout
-
-
-def age_on(birth: dt.date, today: dt.date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 class Counter:

@@ -27,6 +27,7 @@ from flows.synthetic.model import (
     SyntheticVisit,
     TownshipSpec,
     Village,
+    utc_at,
 )
 from flows.synthetic.names import draw_given_name, draw_phone, draw_surname
 from flows.synthetic.population import draw_birth_date, draw_person, form_households
@@ -261,7 +262,7 @@ class _State:
             self.window - dt.timedelta(days=rng.randrange(1, 5 * 365)),
         )
         created_day = max(birth, min(created_day, self.spec.today - dt.timedelta(days=1)))
-        created = history.utc_at(created_day, dt.time(8 + rng.randrange(9), rng.randrange(60)), self.tz)
+        created = utc_at(created_day, 8 + rng.randrange(9), rng.randrange(60), self.tz)
         phone = None
         if age >= 16 and rng.random() < (0.6 if age >= 80 else 0.95):
             phone = draw_phone(rng)

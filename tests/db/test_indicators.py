@@ -285,21 +285,35 @@ async def test_the_local_day_decides_the_period(database: Database) -> None:
     assert counts(jan)[ind.IndicatorCode.HTN_BP_CONTROLLED] == (3, 8)
 
 
-@pytest.mark.parametrize(("team", "doctor"), [(None, None), (1, None), (None, 501)])
+LAST_YEAR = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("team", "doctor", "period"),
+    [
+        pytest.param(None, None, YEAR, id="all"),
+        pytest.param(1, None, YEAR, id="team 1"),
+        pytest.param(None, 501, YEAR, id="doctor 501"),
+        # A past period: the rates take the teams of its end (resident 1 with team 2), the rest today's.
+        pytest.param(1, None, LAST_YEAR, id="team 1, last year"),
+        pytest.param(2, None, LAST_YEAR, id="team 2, last year"),
+    ],
+)
 async def test_the_dashboard_is_the_separate_answers_read_once(
-    cohort: Database, team: int | None, doctor: int | None
+    cohort: Database, team: int | None, doctor: int | None, period: tuple[dt.date, dt.date]
 ) -> None:
+    start, end = period
     board = await db_ind.dashboard(
-        cohort, start=YEAR[0], end=YEAR[1], today=TODAY, team_id=team, doctor_id=doctor, tz=TZ
+        cohort, start=start, end=end, today=TODAY, team_id=team, doctor_id=doctor, tz=TZ
     )
     assert board.rates == await db_ind.indicators(
-        cohort, start=YEAR[0], end=YEAR[1], today=TODAY, team_id=team, doctor_id=doctor, tz=TZ
+        cohort, start=start, end=end, today=TODAY, team_id=team, doctor_id=doctor, tz=TZ
     )
     for condition, cohort_report in ((HTN, board.hypertension), (DM, board.diabetes)):
         assert cohort_report == await db_ind.hearts_cohort(
             cohort, at=TODAY, condition=condition, team_id=team, doctor_id=doctor, tz=TZ
         )
     assert board.overdue == await db_ind.overdue(cohort, today=TODAY, team_id=team, tz=TZ)
-    if (team, doctor) == (None, None):
+    if (team, doctor, period) == (None, None, YEAR):
         assert cohort_counts(board.hypertension) == EXPECTED_COHORT
         assert overdue_summary(board.overdue) == EXPECTED_OVERDUE
