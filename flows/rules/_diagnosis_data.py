@@ -23,9 +23,6 @@ C_DYSLIPIDAEMIA: Final = clause(
     "Dyslipidaemia: TC ≥6.2, LDL-C ≥4.1, non-HDL-C ≥4.9 or TG ≥2.3 (high), or HDL-C <1.0 (low) mmol/L.",
 )
 
-BMI_RANGE: Final = (8.0, 90.0)  # plausibility (ours): outside is an entry error
-ADULT_AGE: Final = 18  # the criteria of §2–§6 are adult criteria (WS-T-428 is 成人体重判定)
-
 
 class Status(enum.StrEnum):
     MET = "met"

@@ -11,6 +11,7 @@ import msgspec
 from flows.model import Condition
 from flows.rules import weight
 from flows.rules.base import Confidence, Source, clause
+from flows.rules.followup import ROUTINE_INTERVAL_DAYS
 
 
 class PlanSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,7 +42,7 @@ class PlanSettings(msgspec.Struct, frozen=True, kw_only=True):
     weigh_every_days_obesity: int = 7
     # Ours: obesity and dyslipidaemia have no BPHS-2017 follow-up class; see them like a controlled patient,
     # within 3 months (the BPHS-2017 routine interval).
-    unclassified_interval_days: int = 90
+    unclassified_interval_days: int = ROUTINE_INTERVAL_DAYS
     # Ours: an unstable COPD visit flags the drugs (inhalers) for review.
     copd_unstable_drug_review: bool = True
 
@@ -101,15 +102,9 @@ EDIT_RANGES: Final[dict[str, tuple[float, float, str]]] = {
 }
 # A target weight is judged by the BMI it gives at the resident's height (ours).
 TARGET_BMI_RANGE: Final = (16.0, 32.0)
-# Plans are for adults: WS-T-428 weight classes are adult classes.
-ADULT_AGE: Final = 18
-MAX_AGE: Final = 130
-MAX_DRUG_COUNT: Final = 50
 
 _SECTION = "分类分级管理 §非药物干预/自我监测"
 
-# DM-2022 §综合控制目标 [V]: physical activity ≥150 min a week (diabetes.CLINICAL_TARGETS "activity")
-EXERCISE_MIN_PER_WEEK: Final = 150
 # WS-T-428 §BMI [V] / DM-2022 target BMI <24: the target weight keeps BMI (one decimal) at most 23.9 …
 TARGET_BMI_BELOW: Final = weight.BMI_OVERWEIGHT_FROM
 TARGET_BMI_MAX: Final = 23.9

@@ -7,10 +7,11 @@ hard-wired: they live in a module's settings struct, which a site can override i
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 import math
-from typing import Final
+from typing import Final, TypeGuard
 
 import msgspec
 
@@ -99,11 +100,61 @@ class RuleError(InvalidInput):
     code = "invalid_rule_input"
 
 
+# Plausibility (ours): the oldest age any rule accepts.
+MAX_AGE: Final = 130
+# A year in days where a yearly count is spread over days (COPD follow-up interval, indicator periods).
+DAYS_PER_YEAR: Final = 365
+# The criteria of §2–§6 are adult criteria (WS-T-428 is 成人体重判定): grades, rechecks, lipid screening, plans.
+ADULT_AGE: Final = 18
+
+
 def check_range(value: float, field: str, bounds: tuple[float, float], unit: str) -> None:
     """Refuse what no human body produces (DEVICES.md §3 plausibility): RuleError naming the field and unit."""
     low, high = bounds
     if not math.isfinite(value) or not low <= value <= high:
         raise RuleError(f"{field} {value} {unit} is outside the plausible {low}–{high} {unit}", field=field)
+
+
+def is_int_in(value: object, low: int, high: int) -> TypeGuard[int]:
+    """A whole number within low..high; a bool is not one, though Python counts it as an int."""
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def check_int(value: object, field: str, low: int, high: int) -> int:
+    """A whole number (not a bool) within low..high, or RuleError naming the field."""
+    if not is_int_in(value, low, high):
+        raise RuleError(f"{field} must be an integer {low}–{high}, got {value!r}", field=field)
+    return value
+
+
+def check_bool(value: object, field: str) -> bool:
+    """A yes/no answer that really is a bool (decoded JSON may bring 1 or "yes"), or RuleError naming the field."""
+    if not isinstance(value, bool):
+        raise RuleError(f"{field} must be yes or no, got {value!r}", field=field)
+    return value
+
+
+def check_not_after(day: dt.date | None, today: dt.date, field: str) -> None:
+    """Refuse a date in the future (a record cannot be dated after today); None passes."""
+    if day is not None and day > today:
+        raise RuleError(f"{field} {day} is after today {today}", field=field)
+
+
+def band(value: float, lower_bounds: tuple[float, ...]) -> int:
+    """Index of the band `value` falls in, given the ascending lower bounds of bands 1..n (below all: 0)."""
+    return sum(1 for b in lower_bounds if value >= b)
+
+
+def round_half_up(value: float) -> int:
+    """Whole number, halves up, as the forms record it (138.5 → 139; Python's round would give 138)."""
+    return math.floor(value + 0.5)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole calendar months (negative: back), clamped to the month's end: 31 May − 3 months →
+    28/29 February, 31 August + 6 months → 28/29 February, 29 February + 12 months → 28 February."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

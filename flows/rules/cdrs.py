@@ -3,8 +3,8 @@
 For residents aged 20–74: points for age, sex, family history, BMI, waist (women's bands 5 cm lower) and SBP;
 a total ≥25 is high risk and calls for an OGTT. Outside 20–74 the score does not apply: `score_cdrs` refuses
 with a RuleError naming `age` (the same choice as the COPD-SQ and the 8+2 stroke screen), and `cdrs_applies`
-lets a caller ask first. BMI, waist and SBP are checked for plausibility with the bounds the COPD-SQ, the weight
-rules and the hypertension rules already use.
+lets a caller ask first. BMI, waist and SBP are checked for plausibility by the weight rules (BMI, waist) and the
+hypertension rules (SBP), as everywhere else.
 """
 
 from __future__ import annotations
@@ -14,10 +14,20 @@ from typing import Final
 import msgspec
 
 from flows.model import Sex
-from flows.rules.base import Confidence, Finding, NextStep, RuleError, Severity, Source, check_range, clause
-from flows.rules.copd import BMI_RANGE
+from flows.rules.base import (
+    Confidence,
+    Finding,
+    NextStep,
+    RuleError,
+    Severity,
+    Source,
+    band,
+    check_bool,
+    clause,
+    is_int_in,
+)
 from flows.rules.hypertension import check_sbp
-from flows.rules.weight import WAIST_CM_RANGE
+from flows.rules.weight import check_bmi, check_waist
 
 _SECTION = "国家基层糖尿病防治管理指南 §筛查 中国糖尿病风险评分表"
 
@@ -89,37 +99,32 @@ class CdrsResult(msgspec.Struct, frozen=True, kw_only=True):
     clauses: tuple[str, ...]
 
 
-def _band(value: float, lower_bounds: tuple[float, ...]) -> int:
-    """Index of the band `value` falls in, given the ascending lower bounds of bands 1..n."""
-    return sum(1 for b in lower_bounds if value >= b)
-
-
 def cdrs_applies(age: int) -> bool:
     return MIN_AGE <= age <= MAX_AGE
 
 
 def age_points(age: int) -> int:
-    if isinstance(age, bool) or not isinstance(age, int) or not cdrs_applies(age):
+    if not is_int_in(age, MIN_AGE, MAX_AGE):
         raise RuleError(f"the CDRS covers ages {MIN_AGE}–{MAX_AGE}, got {age!r}", field="age")
-    return AGE_POINTS[_band(age, AGE_BAND_FROM)]
+    return AGE_POINTS[band(age, AGE_BAND_FROM)]
 
 
 def bmi_points(bmi: float) -> int:
-    check_range(bmi, "bmi", BMI_RANGE, "kg/m²")
-    return BMI_POINTS[_band(bmi, BMI_BAND_FROM)]
+    check_bmi(bmi)
+    return BMI_POINTS[band(bmi, BMI_BAND_FROM)]
 
 
 def waist_points(waist_cm: float, sex: Sex) -> int:
-    check_range(waist_cm, "waist_cm", WAIST_CM_RANGE, "cm")
+    check_waist(waist_cm)
     shift = 0.0 if sex is Sex.MALE else WAIST_FEMALE_SHIFT_CM
-    return WAIST_POINTS[_band(waist_cm, tuple(b - shift for b in WAIST_BAND_FROM_MALE))]
+    return WAIST_POINTS[band(waist_cm, tuple(b - shift for b in WAIST_BAND_FROM_MALE))]
 
 
 def sbp_points(sbp: int) -> int:
     if isinstance(sbp, bool) or not isinstance(sbp, int):
         raise RuleError(f"sbp must be a whole number of mmHg, got {sbp!r}", field="sbp")
     check_sbp(sbp)
-    return SBP_POINTS[_band(sbp, SBP_BAND_FROM)]
+    return SBP_POINTS[band(sbp, SBP_BAND_FROM)]
 
 
 def score_cdrs(i: CdrsInput) -> CdrsResult:
@@ -128,8 +133,7 @@ def score_cdrs(i: CdrsInput) -> CdrsResult:
         sex = Sex(i.sex)
     except ValueError:
         raise RuleError(f"sex must be one of {[s.value for s in Sex]}, got {i.sex!r}", field="sex") from None
-    if not isinstance(i.family_history, bool):
-        raise RuleError(f"family_history must be yes or no, got {i.family_history!r}", field="family_history")
+    check_bool(i.family_history, "family_history")
     items = {
         "age": age_points(i.age),
         "sex": MALE_POINTS if sex is Sex.MALE else 0,

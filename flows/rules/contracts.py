@@ -21,7 +21,7 @@ import msgspec
 
 from flows.errors import Conflict
 from flows.model import Condition, Contract, ContractStatus
-from flows.rules.base import Confidence, RuleError, Source, clause
+from flows.rules.base import MAX_AGE, Confidence, RuleError, Source, add_months, check_int, clause, is_int_in
 
 _SECTION = "家庭医生签约服务"
 
@@ -31,7 +31,6 @@ MIN_TERM_YEARS: Final = 1
 KEY_POPULATION_AGE: Final = 65
 # §9 [V]: … and children aged 0–6
 KEY_POPULATION_CHILD_MAX_AGE: Final = 6
-MAX_AGE: Final = 130
 MAX_RENEWAL_WINDOW_DAYS: Final = 365  # plausibility of the [U] window (ours): at most a whole term
 
 CL_ONE_TEAM: Final = clause(
@@ -132,8 +131,7 @@ def key_population_reasons(
     poor_household: bool = False,
 ) -> tuple[KeyPopulation, ...]:
     """Why a resident is in a key population for signing (§9 [V]); empty when none applies."""
-    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_AGE:
-        raise RuleError(f"age must be an integer 0–{MAX_AGE}, got {age!r}", field="age")
+    check_int(age, "age", 0, MAX_AGE)
     found: list[KeyPopulation] = []
     if age >= KEY_POPULATION_AGE:
         found.append(KeyPopulation.AGED_65_OR_OVER)
@@ -160,10 +158,10 @@ def check_package(value: str) -> Package:
 
 
 def _anniversary(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a common year: the anniversary is 1 March
-        return dt.date(day.year + years, 3, 1)
+    """Unlike `add_months`, which clamps 29 February to 28 February, the anniversary of a start on 29 February
+    is 1 March in a common year, so a one-year contract ends on 28 February and keeps every day of its year."""
+    moved = add_months(day, 12 * years)
+    return moved if moved.day == day.day else moved + dt.timedelta(days=1)
 
 
 def default_end_date(start: dt.date) -> dt.date:
@@ -257,7 +255,7 @@ def check_new_contract(
 
 def _window(window_days: int | None, settings: ContractSettings | None) -> int:
     days = (settings or ContractSettings()).renewal_window_days if window_days is None else window_days
-    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_RENEWAL_WINDOW_DAYS:
+    if not is_int_in(days, 0, MAX_RENEWAL_WINDOW_DAYS):
         raise RuleError(
             f"renewal window must be 0–{MAX_RENEWAL_WINDOW_DAYS} days, got {days!r}", field="window_days"
         )

@@ -18,7 +18,25 @@ from typing import Final
 import msgspec
 
 from flows.model import Condition
-from flows.rules.base import Confidence, Finding, NextStep, RuleError, Severity, Source, check_range, clause
+from flows.rules.base import (
+    DAYS_PER_YEAR,
+    MAX_AGE,
+    Confidence,
+    Finding,
+    NextStep,
+    RuleError,
+    Severity,
+    Source,
+    band,
+    check_bool,
+    check_int,
+    check_range,
+    clause,
+    is_int_in,
+)
+from flows.rules.followup import SHORT_INTERVAL_DAYS
+from flows.rules.htn_form import LIFESTYLE_RANGES
+from flows.rules.weight import BMI_RANGE, check_bmi
 
 _SQ = "慢阻肺病筛查问卷（COPD-SQ）"
 _SERVICE = "慢性阻塞性肺疾病患者健康服务规范（试行） §诊断与评估"
@@ -27,7 +45,6 @@ _SERVICE = "慢性阻塞性肺疾病患者健康服务规范（试行） §诊�
 COPD_SQ_HIGH_RISK: Final = 16
 # COPD-SQ: the questionnaire covers ages ≥40 (its lowest age band is 40–49)
 COPD_SQ_MIN_AGE: Final = 40
-MAX_AGE: Final = 130
 # COPD-SQ pack-years: 0–14 → 0, 15–<30 → 1, ≥30 → 2 [V2]
 PACK_YEARS_ONE_FROM: Final = 15.0
 PACK_YEARS_TWO_FROM: Final = 30.0
@@ -36,7 +53,6 @@ MAX_PACK_YEARS: Final = 300.0
 # COPD-SQ BMI: <18.5 → 7, 18.5–23.9 → 4, 24–27.9 → 1, ≥28 → 0 [V2]
 SQ_BMI_CUTS: Final = (18.5, 24.0, 28.0)
 SQ_BMI_POINTS: Final = (7, 4, 1, 0)
-BMI_RANGE: Final = (8.0, 90.0)
 # COPD-2024 §诊断: post-bronchodilator FEV1/FVC <0.70 [V]
 FEV1_FVC_LIMIT: Final = 0.70
 # mMRC 0–4; ≥2 = more breathless [V]
@@ -46,7 +62,6 @@ MMRC_MORE_BREATHLESS: Final = 2
 CAT_MAX: Final = 40
 # COPD-2024 §服务对象: managed population = confirmed patients aged ≥35 [V]
 COPD_MANAGED_MIN_AGE: Final = 35
-DAYS_PER_YEAR: Final = 365
 
 CL_SQ = clause(
     "COPD.sq.high_risk",
@@ -121,7 +136,7 @@ class CopdSettings(msgspec.Struct, frozen=True, kw_only=True):
     followups_per_year: int = 2
     # COPD-2024 follow-up [U]: an unstable patient is seen again within this many days (default borrowed from
     # the BPHS-2017 hypertension/diabetes scheme: 2 weeks).
-    unstable_interval_days: int = 14
+    unstable_interval_days: int = SHORT_INTERVAL_DAYS
     # COPD-2024 follow-up [U]: a second unstable visit in a row recommends referral (by analogy with BPHS-2017
     # "two consecutive uncontrolled").
     refer_consecutive_unstable: bool = True
@@ -147,38 +162,25 @@ def _fail(field: str, message: str) -> RuleError:
     return RuleError(f"{field}: {message}", field=field)
 
 
-def _bool(value: object, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise _fail(field, f"must be yes or no, got {value!r}")
-    return value
-
-
-def _band(value: float, cuts: tuple[float, ...]) -> int:
-    """Index of the band `value` falls in, given the ascending lower bounds of bands 1..n."""
-    return sum(1 for c in cuts if value >= c)
-
-
 def score_copd_sq(a: CopdSqAnswers, settings: CopdSettings | None = None) -> CopdSqResult:
     """Validate every answer and add up the COPD-SQ points; refusals name the field."""
     s = settings or CopdSettings()
-    if isinstance(a.age, bool) or not isinstance(a.age, int) or not COPD_SQ_MIN_AGE <= a.age <= MAX_AGE:
+    if not is_int_in(a.age, COPD_SQ_MIN_AGE, MAX_AGE):
         raise _fail("age", f"COPD-SQ covers ages {COPD_SQ_MIN_AGE}–{MAX_AGE}, got {a.age!r}")
-    if not math.isfinite(a.pack_years) or not 0 <= a.pack_years <= MAX_PACK_YEARS:
-        raise _fail("pack_years", f"must be 0–{MAX_PACK_YEARS}, got {a.pack_years}")
-    if not math.isfinite(a.bmi) or not BMI_RANGE[0] <= a.bmi <= BMI_RANGE[1]:
-        raise _fail("bmi", f"must be {BMI_RANGE[0]}–{BMI_RANGE[1]} kg/m², got {a.bmi}")
+    check_range(a.pack_years, "pack_years", (0, MAX_PACK_YEARS), "pack-years")
+    check_bmi(a.bmi)
     try:
         breath = Breathlessness(a.breathlessness)
     except ValueError:
         raise _fail("breathlessness", f"must be one of {[b.value for b in Breathlessness]}") from None
     items = {
-        "age": s.age_points[_band(a.age, s.age_band_from[1:])],
-        "pack_years": PACK_YEARS_POINTS[_band(a.pack_years, (PACK_YEARS_ONE_FROM, PACK_YEARS_TWO_FROM))],
-        "bmi": SQ_BMI_POINTS[_band(a.bmi, SQ_BMI_CUTS)],
-        "cough_without_cold": s.cough_points if _bool(a.cough_without_cold, "cough_without_cold") else 0,
+        "age": s.age_points[band(a.age, s.age_band_from[1:])],
+        "pack_years": PACK_YEARS_POINTS[band(a.pack_years, (PACK_YEARS_ONE_FROM, PACK_YEARS_TWO_FROM))],
+        "bmi": SQ_BMI_POINTS[band(a.bmi, SQ_BMI_CUTS)],
+        "cough_without_cold": s.cough_points if check_bool(a.cough_without_cold, "cough_without_cold") else 0,
         "breathlessness": BREATHLESSNESS_POINTS[breath],
-        "biomass_fuel": s.biomass_points if _bool(a.biomass_fuel, "biomass_fuel") else 0,
-        "family_history": s.family_history_points if _bool(a.family_history, "family_history") else 0,
+        "biomass_fuel": s.biomass_points if check_bool(a.biomass_fuel, "biomass_fuel") else 0,
+        "family_history": s.family_history_points if check_bool(a.family_history, "family_history") else 0,
     }
     total = sum(items.values())
     return CopdSqResult(total=total, items=items, high_risk=total >= COPD_SQ_HIGH_RISK)
@@ -223,16 +225,12 @@ def gold_grade(fev1_percent_predicted: float, settings: CopdSettings | None = No
 
 
 def mmrc_more_breathless(grade: int) -> bool:
-    if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= MMRC_MAX:
-        raise _fail("mmrc", f"must be an integer 0–{MMRC_MAX}, got {grade!r}")
-    return grade >= MMRC_MORE_BREATHLESS
+    return check_int(grade, "mmrc", 0, MMRC_MAX) >= MMRC_MORE_BREATHLESS
 
 
 def cat_more_symptoms(score: int, settings: CopdSettings | None = None) -> bool:
     s = settings or CopdSettings()
-    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= CAT_MAX:
-        raise _fail("cat", f"must be an integer 0–{CAT_MAX}, got {score!r}")
-    return score >= s.cat_more_symptoms
+    return check_int(score, "cat", 0, CAT_MAX) >= s.cat_more_symptoms
 
 
 # --- follow-up (COPD-2024 §随访评估与分类干预) ----------------------------------------------------------------
@@ -303,16 +301,13 @@ class CopdFollowupResult(msgspec.Struct, frozen=True, kw_only=True):
 
 def is_managed_copd(age: int, confirmed: bool) -> bool:
     """COPD-2024 [V]: confirmed patients aged ≥35 are in the managed population."""
-    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_AGE:
-        raise _fail("age", f"must be an integer 0–{MAX_AGE}, got {age!r}")
-    return _bool(confirmed, "confirmed") and age >= COPD_MANAGED_MIN_AGE
+    check_int(age, "age", 0, MAX_AGE)
+    return check_bool(confirmed, "confirmed") and age >= COPD_MANAGED_MIN_AGE
 
 
 def _check_followup_settings(s: CopdSettings) -> None:
-    if not 1 <= s.followups_per_year <= DAYS_PER_YEAR:
-        raise _fail("followups_per_year", f"must be 1–{DAYS_PER_YEAR}, got {s.followups_per_year}")
-    if not 1 <= s.unstable_interval_days <= DAYS_PER_YEAR:
-        raise _fail("unstable_interval_days", f"must be 1–{DAYS_PER_YEAR}, got {s.unstable_interval_days}")
+    check_int(s.followups_per_year, "followups_per_year", 1, DAYS_PER_YEAR)
+    check_int(s.unstable_interval_days, "unstable_interval_days", 1, DAYS_PER_YEAR)
 
 
 def copd_interval_days(cls: CopdFollowupClass, settings: CopdSettings | None = None) -> int:
@@ -341,7 +336,7 @@ def classify_copd_followup(
     """
     s = settings or CopdSettings()
     _check_followup_settings(s)
-    _bool(stable, "stable")
+    check_bool(stable, "stable")
     clauses: list[str] = []
     referral = False
     if adverse_reaction or adverse_persisting:
@@ -450,9 +445,9 @@ FORM_RANGES: Final[dict[str, tuple[tuple[float, float], str]]] = {
     "respiratory_rate": ((5, 80), "/min"),
     "heart_rate": ((20, 250), "/min"),
     "bmi": (BMI_RANGE, "kg/m²"),
-    "cigarettes_per_day": ((0, 100), "/day"),
-    "exercise_times_per_week": ((0, 21), "/week"),
-    "exercise_minutes": ((0, 600), "min"),
+    "cigarettes_per_day": LIFESTYLE_RANGES["cigarettes_per_day"],
+    "exercise_times_per_week": LIFESTYLE_RANGES["exercise_times_per_week"],
+    "exercise_minutes": LIFESTYLE_RANGES["exercise_minutes"],
     "spo2": ((50, 100), "%"),
     "fev1_l": ((0.1, 8.0), "L"),
     "fvc_l": ((0.1, 10.0), "L"),

@@ -8,13 +8,14 @@ screening schedule and the follow-up form options are in diabetes_care.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import Final
 
 import msgspec
 
-from flows.rules.base import Confidence, Finding, Severity, Source, check_range, clause
-from flows.rules.hypertension import bp_emergency_reasons
+from flows.rules.base import Confidence, Finding, NextStep, Severity, Source, check_range, clause
+from flows.rules.hypertension import bp_emergency_reasons, emergency_referral
 
 _BPHS = "2型糖尿病患者健康管理服务规范 §随访评估/分类干预"
 _DX = "§诊断标准"
@@ -81,6 +82,7 @@ IFG_FPG: Final = 6.1  # DM-2022 §糖代谢状态分类 [V]: IFG from FPG 6.1 (t
 OGTT_CUE_FPG: Final = 5.6  # DM-2025 §筛查 [V]: FPG ≥5.6 → OGTT or HbA1c
 EMERGENCY_GLUCOSE_HIGH: Final = 16.7  # BPHS-2017 §紧急转诊 [V]: glucose ≥16.7
 EMERGENCY_GLUCOSE_LOW: Final = 3.9  # BPHS-2017 §紧急转诊 [V]: glucose ≤3.9
+ACTIVITY_MIN_PER_WEEK: Final = 150  # DM-2022 §综合控制目标 [V]: physical activity ≥150 min a week
 
 _CONFIRMING_TESTS: Final = 2  # DM-2022 §诊断标准 [V]: two different tests at once confirm without symptoms
 _GLUCOSE_RANGE: Final = (0.5, 60.0)  # plausibility: outside is an entry or device error
@@ -105,13 +107,14 @@ class DiabetesSettings(msgspec.Struct, frozen=True, kw_only=True):
 DEFAULT_SETTINGS: Final = DiabetesSettings()
 
 
-def _check_glucose(value: float, field: str) -> None:
+def check_glucose(value: float, field: str) -> None:
+    """Refuse an impossible glucose (any kind: fasting, random, OGTT) in mmol/L, naming the field."""
     check_range(value, field, _GLUCOSE_RANGE, "mmol/L")
 
 
 def is_fpg_controlled(fpg: float) -> bool:
     """The `controlled` input of the BPHS-2017 follow-up classification for diabetes."""
-    _check_glucose(fpg, "fpg")
+    check_glucose(fpg, "fpg")
     return fpg < CONTROL_FPG_BELOW
 
 
@@ -130,7 +133,7 @@ def diagnosis_findings(t: GlucoseTests, settings: DiabetesSettings = DEFAULT_SET
     for name in ("random_glucose", "fpg", "ogtt_2h"):
         value = getattr(t, name)
         if value is not None:
-            _check_glucose(value, name)
+            check_glucose(value, name)
     if t.hba1c is not None:
         check_range(t.hba1c, "hba1c", _HBA1C_RANGE, "%")
 
@@ -212,6 +215,17 @@ def diagnosis_findings(t: GlucoseTests, settings: DiabetesSettings = DEFAULT_SET
     return tuple(out)
 
 
+def confirm_step(today: dt.date, settings: DiabetesSettings = DEFAULT_SETTINGS) -> NextStep:
+    """DM-2022: the confirming test of a diabetic-range result without typical symptoms, due after the site's
+    `confirm_interval_days`."""
+    return NextStep(
+        code="dm.confirm",
+        summary="Confirm on another day with FPG, OGTT or HbA1c (random glucose cannot confirm)",
+        clauses=(C_DX_CONFIRM,),
+        due=today + dt.timedelta(days=settings.confirm_interval_days),
+    )
+
+
 class EmergencySymptom(enum.StrEnum):
     """BPHS-2017 §紧急转诊 [V] symptoms and signs of a diabetic emergency."""
 
@@ -241,7 +255,7 @@ def emergency_finding(
     clauses = [C_EMERGENCY]
     values: dict[str, float | int | str] = {}
     if glucose is not None:
-        _check_glucose(glucose, "glucose")
+        check_glucose(glucose, "glucose")
         values["glucose"] = glucose
         if glucose >= EMERGENCY_GLUCOSE_HIGH:
             reasons.append(f"glucose {glucose} ≥{EMERGENCY_GLUCOSE_HIGH}")
@@ -252,19 +266,7 @@ def emergency_finding(
     counted = {s for s in symptoms if s is not pregnancy or settings.pregnancy_raised_glucose_is_emergency}
     if pregnancy in counted:
         clauses.append(C_EMERGENCY_PREGNANCY)
-    named = sorted(s.value for s in counted)
-    reasons.extend(named)
-    if not reasons:
-        return None
-    if named:
-        values["symptoms"] = ",".join(named)
-    return Finding(
-        code="dm.emergency",
-        severity=Severity.EMERGENCY,
-        summary="Emergency referral: " + "; ".join(reasons),
-        clauses=tuple(clauses),
-        values=values,
-    )
+    return emergency_referral("dm.emergency", reasons, counted, tuple(clauses), values)
 
 
 class Target(msgspec.Struct, frozen=True, kw_only=True):
@@ -306,6 +308,5 @@ CLINICAL_TARGETS: Final[tuple[Target, ...]] = (
     Target(code="bmi", unit="kg/m2", below=24.0),
     Target(code="uacr", unit="mg/mmol", below=2.5, sex="male"),
     Target(code="uacr", unit="mg/mmol", below=3.5, sex="female"),
-    Target(code="activity", unit="min/week", low=150, note="≥150"),
+    Target(code="activity", unit="min/week", low=ACTIVITY_MIN_PER_WEEK, note=f"≥{ACTIVITY_MIN_PER_WEEK}"),
 )
-TARGETS_CLAUSE: Final = C_TARGETS

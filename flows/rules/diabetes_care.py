@@ -2,7 +2,7 @@
 high-risk residents; 4 free FPG tests and ≥4 face-to-face follow-ups a year for managed patients), the yearly
 complication screening schedule [U], and the option sets of the follow-up form.
 
-Intervals in months are calendar months (hypertension_screening.add_months). A check never done is due today.
+Intervals in months are calendar months (base.add_months). A check never done is due today.
 """
 
 from __future__ import annotations
@@ -12,9 +12,18 @@ import enum
 from collections.abc import Mapping
 from typing import Final
 
-from flows.rules.base import Confidence, Finding, NextStep, RuleError, Severity, Source, clause
+from flows.rules.base import (
+    Confidence,
+    Finding,
+    NextStep,
+    RuleError,
+    Severity,
+    Source,
+    add_months,
+    check_not_after,
+    clause,
+)
 from flows.rules.diabetes import DEFAULT_SETTINGS, DiabetesSettings
-from flows.rules.hypertension_screening import add_months
 
 _SCREEN = "2型糖尿病患者健康管理服务规范 §筛查"
 _SERVICE = "2型糖尿病患者健康管理服务规范 §服务要求/随访评估"
@@ -66,14 +75,9 @@ MANAGED_FREE_FPG_PER_YEAR: Final = 4  # BPHS-2017 §服务要求 [V]: 4 free FPG
 MANAGED_FACE_TO_FACE_PER_YEAR: Final = 4  # BPHS-2017 §服务要求 [V]: ≥4 face-to-face follow-ups a year
 
 
-def _check_past(day: dt.date | None, today: dt.date, field: str) -> None:
-    if day is not None and day > today:
-        raise RuleError(f"{field} {day} is after today {today}", field=field)
-
-
 def next_high_risk_fpg(last_fpg: dt.date | None, today: dt.date) -> NextStep:
     """BPHS-2017: a high-risk resident's next fasting glucose, a year after the last (today if never or overdue)."""
-    _check_past(last_fpg, today, "last_fpg")
+    check_not_after(last_fpg, today, "last_fpg")
     due = today if last_fpg is None else max(today, add_months(last_fpg, HIGH_RISK_FPG_INTERVAL_MONTHS))
     return NextStep(
         code="dm.screen.fpg_yearly",
@@ -153,7 +157,7 @@ def complication_schedule(
     for key, day in last_done.items():
         if key not in ComplicationCheck.__members__.values():
             raise RuleError(f"unknown complication check {key!r}", field="last_done")
-        _check_past(day, today, f"last_done.{key}")
+        check_not_after(day, today, f"last_done.{key}")
     steps: list[NextStep] = []
     for check in ComplicationCheck:
         if check is ComplicationCheck.HBA1C:

@@ -16,16 +16,13 @@ Our readings, where the documents leave a choice:
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 
 from flows.model import Condition, Sex
 from flows.rules import _hypertension_data as hd
 from flows.rules import copd, diabetes, hypertension, lipids, weight
 from flows.rules._diagnosis_data import (
-    ADULT_AGE,
     BASIS,
-    BMI_RANGE,
     C_DYSLIPIDAEMIA,
     KIND_FIELD,
     KIND_ZH,
@@ -44,7 +41,16 @@ from flows.rules._diagnosis_data import (
     Spirometry,
     Status,
 )
-from flows.rules.base import NextStep, RuleError, Severity, check_range
+from flows.rules.base import (
+    ADULT_AGE,
+    MAX_AGE,
+    NextStep,
+    RuleError,
+    Severity,
+    check_not_after,
+    is_int_in,
+    round_half_up,
+)
 from flows.rules.hypertension_screening import AbpmMeans, abpm_raised, home_bp_raised, is_raised
 
 __all__ = [
@@ -86,15 +92,6 @@ def _criterion(
     )
 
 
-def _half_up(value: float) -> int:
-    return math.floor(value + 0.5)
-
-
-def _past(day: dt.date, today: dt.date, field: str) -> None:
-    if day > today:
-        raise RuleError(f"{field} dated {day} is after today {today}", field=field)
-
-
 # --- hypertension ---------------------------------------------------------------------------------------
 
 
@@ -103,10 +100,15 @@ def _bp_days(readings: tuple[BpReading, ...], today: dt.date) -> list[tuple[dt.d
     by_day: dict[dt.date, list[BpReading]] = defaultdict(list)
     for r in readings:
         hypertension.bp_grade(r.sbp, r.dbp)  # refuses impossible readings naming sbp/dbp
-        _past(r.day, today, "bp_readings")
+        check_not_after(r.day, today, "bp_readings")
         by_day[r.day].append(r)
     return [
-        (day, _half_up(sum(r.sbp for r in rs) / len(rs)), _half_up(sum(r.dbp for r in rs) / len(rs)), len(rs))
+        (
+            day,
+            round_half_up(sum(r.sbp for r in rs) / len(rs)),
+            round_half_up(sum(r.dbp for r in rs) / len(rs)),
+            len(rs),
+        )
         for day, rs in sorted(by_day.items())
     ]
 
@@ -183,7 +185,7 @@ def _glucose_days(h: History, today: dt.date) -> dict[dt.date, dict[GlucoseKind,
     """Mean value per kind per day, oldest day first."""
     by_day: dict[dt.date, dict[GlucoseKind, list[float]]] = defaultdict(lambda: defaultdict(list))
     for g in h.glucose_tests:
-        _past(g.day, today, "glucose_tests")
+        check_not_after(g.day, today, "glucose_tests")
         by_day[g.day][g.kind].append(g.value)
     return {
         day: {k: round(sum(v) / len(v), 2) for k, v in kinds.items()} for day, kinds in sorted(by_day.items())
@@ -222,12 +224,7 @@ def _diabetes(h: History, today: dt.date, s: DiagnosisSettings) -> Criterion:
         extra = [] if confirmed else [diabetes.C_DX_CONFIRM]  # confirmed on another day
         return _criterion(dc, Status.MET, "E11", "dm.met", evidence=evidence, clauses=[*clauses, *extra])
     if any_hit:
-        step = NextStep(
-            code="dm.confirm",
-            summary="Confirm on another day with FPG, OGTT or HbA1c (random glucose cannot confirm)",
-            clauses=(diabetes.C_DX_CONFIRM,),
-            due=today + dt.timedelta(days=s.diabetes.confirm_interval_days),
-        )
+        step = diabetes.confirm_step(today, s.diabetes)
         clauses.append(diabetes.C_DX_CONFIRM)
         return _criterion(
             dc,
@@ -288,10 +285,9 @@ def _dyslipidaemia(panel: LipidPanel | None, age: int, today: dt.date) -> Criter
         return _criterion(
             dl, Status.NOT_MET, "E78", "lipid.unknown", evidence=[], clauses=[lipids.CL_SCREEN], steps=(step,)
         )
-    _past(panel.day, today, "lipids")
-    tc, ldl, hdl, tg, non_hdl = panel.tc, panel.ldl, panel.hdl, panel.tg, panel.non_hdl
-    if non_hdl is None and tc is not None and hdl is not None:
-        non_hdl = round(tc - hdl, 2)  # LIPID-2023: non-HDL-C = TC − HDL-C
+    check_not_after(panel.day, today, "lipids")
+    tc, ldl, hdl, tg = panel.tc, panel.ldl, panel.hdl, panel.tg
+    non_hdl = lipids.non_hdl_c(panel.non_hdl, tc, hdl)
     findings = lipids.lipid_findings(tc=tc, ldl_c=ldl, hdl_c=hdl, non_hdl_c=non_hdl, tg=tg)
     chol = (
         (tc is not None and lipids.classify_tc(tc) is high)
@@ -340,7 +336,7 @@ def _obesity(h: History, sex: Sex, s: DiagnosisSettings) -> Criterion:
             clauses.append(weight.CL_CENTRAL if waist is weight.WaistClass.CENTRAL else weight.CL_PRE_CENTRAL)
     if h.bmi is None:
         return _criterion(ob, Status.NOT_MET, "E66.9", "obesity.unknown", evidence=evidence, clauses=clauses)
-    check_range(h.bmi, "bmi", BMI_RANGE, "kg/m²")
+    weight.check_bmi(h.bmi)
     cls = weight.classify_bmi(h.bmi)
     evidence.insert(0, f"BMI {h.bmi:g} kg/m²")
     status, key = (
@@ -352,7 +348,7 @@ def _obesity(h: History, sex: Sex, s: DiagnosisSettings) -> Criterion:
 def _copd(results: tuple[Spirometry, ...], today: dt.date) -> Criterion:
     cc = Condition.COPD
     for r in results:
-        _past(r.day, today, "spirometry")
+        check_not_after(r.day, today, "spirometry")
         copd.meets_spirometric_criterion(r.fev1_fvc)  # refuses a ratio outside (0, 1]
     ordered = sorted(results, key=lambda r: r.day)
     post = [r for r in ordered if r.post_bronchodilator]
@@ -397,8 +393,10 @@ def evaluate(
 
     Adult criteria: refuses age below 18 (RuleError naming `age`); refuses results dated after `today`."""
     s = settings or DiagnosisSettings()
-    if isinstance(age, bool) or not isinstance(age, int) or not ADULT_AGE <= age <= 130:
-        raise RuleError(f"diagnosis support covers adults aged {ADULT_AGE}–130, got {age!r}", field="age")
+    if not is_int_in(age, ADULT_AGE, MAX_AGE):
+        raise RuleError(
+            f"diagnosis support covers adults aged {ADULT_AGE}–{MAX_AGE}, got {age!r}", field="age"
+        )
     return (
         _hypertension(history, today, s),
         _diabetes(history, today, s),

@@ -15,11 +15,10 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-from flows.rules._hypertension_data import C_DRUG_CLASSES, DRUG_CLASSES
+from flows.rules._hypertension_data import C_DRUG_CLASSES
 
-# The fact and the class names are hypertension's (HTN.drugs.classes); this module only reads names.
+# The fact and the class names (_hypertension_data.DRUG_CLASSES) are hypertension's; this module only reads names.
 CL_CLASSES: Final = C_DRUG_CLASSES
-CLASS_NAMES: Final = DRUG_CLASSES
 
 
 class DrugClass(enum.StrEnum):

@@ -30,7 +30,16 @@ import msgspec
 
 from flows.model import Condition
 from flows.rules import diabetes, hypertension
-from flows.rules.base import Confidence, Finding, RuleError, Severity, Source, check_range, clause
+from flows.rules.base import (
+    Confidence,
+    Finding,
+    RuleError,
+    Severity,
+    Source,
+    check_range,
+    clause,
+    round_half_up,
+)
 
 H: TypeAlias = hypertension.EmergencySymptom
 D: TypeAlias = diabetes.EmergencySymptom
@@ -163,10 +172,11 @@ class EmergencySettings(msgspec.Struct, frozen=True, kw_only=True):
     """Our reading of "above normal" in pregnancy or lactation [U] — a site can override it in
     `[rules.emergency]` of its configuration."""
 
-    pregnancy_bp_sbp_from: int = 140  # 妊娠期 BP above normal: SBP ≥140 …
-    pregnancy_bp_dbp_from: int = 90  # … and/or DBP ≥90
-    pregnancy_fpg_from: float = 6.1  # glucose above normal: FPG ≥6.1 (the IFG floor) …
-    pregnancy_other_glucose_from: float = 7.8  # … or a non-fasting glucose ≥7.8 (the IGT floor)
+    pregnancy_bp_sbp_from: int = hypertension.GRADE1_SBP  # 妊娠期 BP above normal: SBP ≥140 (grade 1) …
+    pregnancy_bp_dbp_from: int = hypertension.GRADE1_DBP  # … and/or DBP ≥90
+    pregnancy_fpg_from: float = diabetes.IFG_FPG  # glucose above normal: FPG ≥6.1 (the IFG floor) …
+    # … or a non-fasting glucose ≥7.8 (the default IGT floor)
+    pregnancy_other_glucose_from: float = diabetes.DEFAULT_SETTINGS.igt_ogtt_2h_from
 
 
 DEFAULT_SETTINGS: Final = EmergencySettings()
@@ -192,25 +202,17 @@ def _mmhg(measurements: Mapping[str, float], code: str) -> int | None:
         return None
     if not math.isfinite(value):
         raise RuleError(f"{code} {value} is not a number", field=code)
-    return math.floor(value + 0.5)
+    return round_half_up(value)
 
 
-def _glucose_in_diabetic_range(measurements: Mapping[str, float]) -> bool:
+def _glucose_from(measurements: Mapping[str, float], fpg_from: float, other_from: float) -> bool:
+    """An FPG at or above `fpg_from`, or another glucose (random, kind unknown) at or above `other_from`."""
     fpg, others = measurements.get("fpg"), [measurements.get(c) for c in GLUCOSE_CODES[1:]]
-    return (fpg is not None and fpg >= diabetes.DX_FPG) or any(
-        g is not None and g >= diabetes.DX_RANDOM for g in others
-    )
+    return (fpg is not None and fpg >= fpg_from) or any(g is not None and g >= other_from for g in others)
 
 
 def _glucose_emergency(g: float) -> bool:
     return g >= diabetes.EMERGENCY_GLUCOSE_HIGH or g <= diabetes.EMERGENCY_GLUCOSE_LOW
-
-
-def _pregnancy_glucose(measurements: Mapping[str, float], s: EmergencySettings) -> bool:
-    fpg, others = measurements.get("fpg"), [measurements.get(c) for c in GLUCOSE_CODES[1:]]
-    return (fpg is not None and fpg >= s.pregnancy_fpg_from) or any(
-        g is not None and g >= s.pregnancy_other_glucose_from for g in others
-    )
 
 
 def _most_extreme(glucoses: list[float]) -> float | None:
@@ -224,7 +226,7 @@ def _most_extreme(glucoses: list[float]) -> float | None:
 def _check_values(measurements: Mapping[str, float]) -> None:
     for code in GLUCOSE_CODES:
         if code in measurements:
-            check_range(measurements[code], code, (0.5, 60.0), "mmol/L")
+            diabetes.check_glucose(measurements[code], code)
     if "pulse" in measurements:
         check_range(measurements["pulse"], "pulse", _PULSE_RANGE, "/min")
     if "temperature" in measurements:
@@ -235,7 +237,7 @@ def _dm_list_applies(measurements: Mapping[str, float], conditions: Collection[C
     glucoses = [measurements[c] for c in GLUCOSE_CODES if c in measurements]
     return (
         Condition.DIABETES in conditions
-        or _glucose_in_diabetic_range(measurements)
+        or _glucose_from(measurements, diabetes.DX_FPG, diabetes.DX_RANDOM)
         or any(_glucose_emergency(g) for g in glucoses)
     )
 
@@ -278,7 +280,9 @@ def check_emergency(
             dm_symptoms.add(D.PERSISTENT_HEART_RATE_OVER_100)
         if measurements.get("temperature", 0) > TEMPERATURE_ABOVE:
             dm_symptoms.add(D.TEMPERATURE_OVER_39)
-    preg_glucose = pregnant_or_lactating and _pregnancy_glucose(measurements, s)
+    preg_glucose = pregnant_or_lactating and _glucose_from(
+        measurements, s.pregnancy_fpg_from, s.pregnancy_other_glucose_from
+    )
     if preg_glucose:
         dm_symptoms.add(D.PREGNANT_OR_LACTATING_WITH_RAISED_GLUCOSE)
     dm = diabetes.emergency_finding(

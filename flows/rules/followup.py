@@ -105,41 +105,39 @@ class FollowupResult(msgspec.Struct, frozen=True, kw_only=True):
     clauses: tuple[str, ...]
 
 
+def interval_days(cls: FollowupClass) -> int:
+    """BPHS-2017 §分类干预 [V]: controlled → within 3 months; every other class → within 2 weeks."""
+    return ROUTINE_INTERVAL_DAYS if cls is FollowupClass.CONTROLLED else SHORT_INTERVAL_DAYS
+
+
 def classify(inp: FollowupInput, today: dt.date) -> FollowupResult:
     """Classify one follow-up: the most severe applicable class, referral advice, next interval and date."""
     candidates: list[tuple[FollowupClass, bool, str]] = []  # (class, referral, clause)
     if inp.new_or_worse_complication:
         candidates.append((FollowupClass.COMPLICATION, True, C_COMPLICATION))
-    if inp.adverse_reaction or inp.adverse_persisting:
-        if inp.adverse_persisting:
-            candidates.append((FollowupClass.ADVERSE_REACTION, True, C_ADVERSE_PERSISTING))
-        else:
-            candidates.append((FollowupClass.ADVERSE_REACTION, False, C_ADVERSE))
+    if inp.adverse_persisting:
+        candidates.append((FollowupClass.ADVERSE_REACTION, True, C_ADVERSE_PERSISTING))
+    elif inp.adverse_reaction:
+        candidates.append((FollowupClass.ADVERSE_REACTION, False, C_ADVERSE))
     if not inp.controlled:
-        if inp.previous is FollowupClass.UNCONTROLLED:
-            candidates.append((FollowupClass.UNCONTROLLED, True, C_TWO_UNCONTROLLED))
-        else:
-            candidates.append((FollowupClass.UNCONTROLLED, False, C_FIRST_UNCONTROLLED))
-    if not candidates:
-        return FollowupResult(
-            cls=FollowupClass.CONTROLLED,
-            referral=False,
-            interval_days=ROUTINE_INTERVAL_DAYS,
-            next_date=today + dt.timedelta(days=ROUTINE_INTERVAL_DAYS),
-            severity=Severity.INFO,
-            clauses=(C_CONTROLLED,),
+        twice = inp.previous is FollowupClass.UNCONTROLLED
+        candidates.append(
+            (FollowupClass.UNCONTROLLED, twice, C_TWO_UNCONTROLLED if twice else C_FIRST_UNCONTROLLED)
         )
-    # Most severe: a referral beats no referral, then the class order of the form.
-    cls, _, _ = max(candidates, key=lambda c: (c[1], _RANK[c[0]]))
-    referral = any(c[1] for c in candidates)
-    clauses = tuple(c[2] for c in candidates)
-    if len(candidates) > 1:
-        clauses += (C_MOST_SEVERE,)
+    if candidates:
+        # Most severe: a referral beats no referral, then the class order of the form.
+        cls, _, _ = max(candidates, key=lambda c: (c[1], _RANK[c[0]]))
+        referral = any(c[1] for c in candidates)
+        clauses = tuple(c[2] for c in candidates) + ((C_MOST_SEVERE,) if len(candidates) > 1 else ())
+        severity = Severity.WARNING if referral else Severity.ADVICE
+    else:
+        cls, referral, clauses, severity = FollowupClass.CONTROLLED, False, (C_CONTROLLED,), Severity.INFO
+    days = interval_days(cls)
     return FollowupResult(
         cls=cls,
         referral=referral,
-        interval_days=SHORT_INTERVAL_DAYS,
-        next_date=today + dt.timedelta(days=SHORT_INTERVAL_DAYS),
-        severity=Severity.WARNING if referral else Severity.ADVICE,
+        interval_days=days,
+        next_date=today + dt.timedelta(days=days),
+        severity=severity,
         clauses=clauses,
     )

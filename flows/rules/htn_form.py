@@ -37,6 +37,13 @@ C_DRINKS: Final = clause(
 BAIJIU_DIVISOR: Final = {"baijiu": 1, "beer": 10, "wine": 4, "huangjiu": 5}
 ML_PER_LIANG: Final = 50  # 1 两 = 50 g ≈ 50 ml of liquor (the form's own unit)
 MAX_LIANG_PER_DAY: Final = 100.0  # plausibility: 5 litres of beer a day is already extreme
+# Plausibility (ours) of the lifestyle lines, shared with the COPD form: outside is a typing error.
+LIFESTYLE_RANGES: Final[dict[str, tuple[tuple[float, float], str]]] = {
+    "cigarettes_per_day": ((0, 100), "cigarettes/day"),
+    "baijiu_liang_per_day": ((0, MAX_LIANG_PER_DAY), "两"),
+    "exercise_times_per_week": ((0, 21), "times/week"),
+    "exercise_minutes": ((0, 600), "min"),
+}
 
 
 class Symptom(enum.StrEnum):
@@ -127,15 +134,9 @@ def check_symptoms(symptoms: tuple[Symptom, ...]) -> tuple[Symptom, ...]:
 
 def check_lifestyle(line: LifestyleNowTarget) -> LifestyleNowTarget:
     """Every number on the line is plausible (a typing error, not a clinical judgement, is what is caught)."""
-    bounds: dict[str, tuple[float, float, str]] = {
-        "cigarettes_per_day": (0, 100, "cigarettes"),
-        "baijiu_liang_per_day": (0, MAX_LIANG_PER_DAY, "两"),
-        "exercise_times_per_week": (0, 21, "times"),
-        "exercise_minutes": (0, 600, "min"),
-    }
-    for field, (low, high, unit) in bounds.items():
+    for field, (bounds, unit) in LIFESTYLE_RANGES.items():
         pair = getattr(line, field)
         if pair is not None:
             for which, value in zip(("now", "target"), pair, strict=True):
-                check_range(value, f"{field}.{which}", (low, high), unit)
+                check_range(value, f"{field}.{which}", bounds, unit)
     return line

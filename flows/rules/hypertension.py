@@ -8,6 +8,7 @@ beyond emergencies, the HTN-2020 target and the drug classes are in hypertension
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import Final
 
 import msgspec
@@ -206,14 +207,14 @@ class HighRiskFactor(enum.StrEnum):
     AGE_55_OR_OVER = "age_55_or_over"
 
 
-def check_sbp(sbp: int) -> None:
-    """Refuse an impossible SBP (RuleError naming the field)."""
-    check_range(sbp, "sbp", _SBP_RANGE, "mmHg")
+def check_sbp(sbp: float, field: str = "sbp") -> None:
+    """Refuse an impossible SBP, a reading or a mean (RuleError naming the field)."""
+    check_range(sbp, field, _SBP_RANGE, "mmHg")
 
 
-def check_dbp(dbp: int) -> None:
-    """Refuse an impossible DBP (RuleError naming the field)."""
-    check_range(dbp, "dbp", _DBP_RANGE, "mmHg")
+def check_dbp(dbp: float, field: str = "dbp") -> None:
+    """Refuse an impossible DBP, a reading or a mean (RuleError naming the field)."""
+    check_range(dbp, field, _DBP_RANGE, "mmHg")
 
 
 def _check_reading(sbp: int, dbp: int) -> None:
@@ -307,25 +308,36 @@ def bp_emergency_reasons(sbp: int | None, dbp: int | None, values: dict[str, flo
     return reasons
 
 
+def emergency_referral(
+    code: str,
+    reasons: list[str],
+    symptoms: Iterable[enum.StrEnum],
+    clauses: tuple[str, ...],
+    values: dict[str, float | int | str],
+) -> Finding | None:
+    """The Finding of one 紧急转诊 list (hypertension's or diabetes's): the values that met it, then the symptoms
+    by code, in one summary; None when neither is there."""
+    named = sorted(s.value for s in symptoms)
+    if not reasons and not named:
+        return None
+    if named:
+        values["symptoms"] = ",".join(named)
+    return Finding(
+        code=code,
+        severity=Severity.EMERGENCY,
+        summary="Emergency referral: " + "; ".join([*reasons, *named]),
+        clauses=clauses,
+        values=values,
+    )
+
+
 def emergency_finding(
     sbp: int | None, dbp: int | None, symptoms: frozenset[EmergencySymptom] = frozenset()
 ) -> Finding | None:
     """BPHS-2017 紧急转诊: a Finding of severity EMERGENCY, or None when nothing applies."""
     values: dict[str, float | int | str] = {}
     reasons = bp_emergency_reasons(sbp, dbp, values)
-    named = sorted(s.value for s in symptoms)
-    reasons.extend(named)
-    if not reasons:
-        return None
-    if named:
-        values["symptoms"] = ",".join(named)
-    return Finding(
-        code="htn.emergency",
-        severity=Severity.EMERGENCY,
-        summary="Emergency referral: " + "; ".join(reasons),
-        clauses=(C_EMERGENCY,),
-        values=values,
-    )
+    return emergency_referral("htn.emergency", reasons, symptoms, (C_EMERGENCY,), values)
 
 
 class Threshold(msgspec.Struct, frozen=True, kw_only=True):

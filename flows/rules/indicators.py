@@ -27,13 +27,13 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from typing import Final
+from typing import Final, TypeVar
 
 import msgspec
 
 from flows.model import Condition
 from flows.rules import diabetes, hypertension
-from flows.rules.base import Confidence, RuleError, Source, age_on, clause
+from flows.rules.base import DAYS_PER_YEAR, Confidence, RuleError, Source, add_months, age_on, clause
 
 _WORK = "工作指标"
 _HEARTS = "工作指标 — HEARTS-style addition (Simple.org), not in the BPHS text"
@@ -92,7 +92,6 @@ C_RISK_GLUCOSE: Final = clause(
 # The programme thresholds behind the hypertension control rates (age on the date of the follow-up).
 _HTN_THRESHOLD: Final = (hypertension.C_CONTROL, hypertension.C_CONTROL_65)
 
-DAYS_PER_YEAR: Final = 365  # scale of the yearly minimum for shorter periods (our rule, see the docstring)
 MANAGED: Final = (Condition.HYPERTENSION, Condition.DIABETES)  # the conditions BPHS-2017 counts
 # ICD-10 of a prior heart attack or stroke (I21–I23 acute/subsequent MI, I25.2 old MI, I60–I64 stroke,
 # I69 its sequelae): db/indicators.py reads the diagnoses with these prefixes.
@@ -115,6 +114,7 @@ class IndicatorSettings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 DEFAULT_SETTINGS: Final = IndicatorSettings()
+_K = TypeVar("_K")
 
 
 class Patient(msgspec.Struct, frozen=True, kw_only=True):
@@ -255,17 +255,15 @@ class IndicatorDashboard(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` earlier, clamped to the month's end (31 May − 3 months → 28/29 February)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    last = (dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month + 1, min(day.day, last))
+    """`base.add_months` backwards (31 May − 3 months → 28/29 February); kept for callers of this module."""
+    return add_months(day, -months)
 
 
 def required_face_to_face(start: dt.date, end: dt.date, settings: IndicatorSettings | None = None) -> int:
     """Face-to-face follow-ups the spec asks for in start..end (inclusive): the yearly minimum, scaled."""
     s = settings or DEFAULT_SETTINGS
     days = (end - start).days + 1
+    # per_year × days / 365, rounded half up in integers
     return max(1, (2 * s.face_to_face_per_year * days + DAYS_PER_YEAR) // (2 * DAYS_PER_YEAR))
 
 
@@ -283,14 +281,18 @@ def controlled_at(r: FollowupRecord, birth_date: dt.date) -> bool | None:
     return None if r.fpg is None else diabetes.is_fpg_controlled(r.fpg)
 
 
+def _keep_latest(latest: dict[_K, FollowupRecord], key: _K, r: FollowupRecord) -> None:
+    """Keep `r` under `key` unless a later record is there; of one day, the later in the input is the later."""
+    seen = latest.get(key)
+    if seen is None or r.done_on >= seen.done_on:
+        latest[key] = r
+
+
 def _latest(records: Iterable[FollowupRecord], until: dt.date) -> dict[tuple[int, Condition], FollowupRecord]:
     latest: dict[tuple[int, Condition], FollowupRecord] = {}
     for r in records:
         if r.done_on <= until:
-            key = (r.resident_id, r.condition)
-            seen = latest.get(key)
-            if seen is None or r.done_on >= seen.done_on:
-                latest[key] = r
+            _keep_latest(latest, (r.resident_id, r.condition), r)
     return latest
 
 
@@ -311,9 +313,7 @@ def summarise_period(
         if start <= r.done_on <= end:
             key = (r.resident_id, r.condition)
             f2f[key] = f2f.get(key, 0) + r.face_to_face
-            seen = latest.get(key)
-            if seen is None or r.done_on >= seen.done_on:
-                latest[key] = r
+            _keep_latest(latest, key, r)
     return {key: PeriodSummary(face_to_face=f2f[key], latest=last) for key, last in latest.items()}
 
 
@@ -496,13 +496,9 @@ def overdue_list(
         if r.done_on > today:
             continue
         if r.sbp is not None and r.dbp is not None:
-            seen = last_bp.get(r.resident_id)
-            if seen is None or r.done_on >= seen.done_on:
-                last_bp[r.resident_id] = r
+            _keep_latest(last_bp, r.resident_id, r)
         if r.fpg is not None:
-            seen = last_fpg.get(r.resident_id)
-            if seen is None or r.done_on >= seen.done_on:
-                last_fpg[r.resident_id] = r
+            _keep_latest(last_fpg, r.resident_id, r)
     items: list[OverdueItem] = []
     for b in bookings:
         if b.due_date >= today or (condition is not None and b.condition is not condition):

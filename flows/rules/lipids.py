@@ -13,7 +13,7 @@ from typing import Final
 
 import msgspec
 
-from flows.rules.base import Confidence, Finding, NextStep, RuleError, Severity, Source, clause
+from flows.rules.base import Confidence, Finding, NextStep, RuleError, Severity, Source, add_months, clause
 
 _SECTION = "中国血脂管理指南（2023） §血脂合适水平和异常切点"
 _SCREEN_SECTION = "中国血脂管理指南（2023） §血脂筛查"
@@ -170,6 +170,13 @@ def _finding(name: str, value: float, level: LipidLevel, cl: str) -> Finding:
     )
 
 
+def non_hdl_c(reported: float | None, tc: float | None, hdl_c: float | None) -> float | None:
+    """non-HDL-C as reported, else TC − HDL-C (LIPID-2023) when both are there, to two decimals."""
+    if reported is None and tc is not None and hdl_c is not None:
+        return round(tc - hdl_c, 2)
+    return reported
+
+
 def lipid_findings(
     *,
     tc: float | None = None,
@@ -221,13 +228,6 @@ def screening_interval_years(age: int) -> tuple[int, int]:
     return SCREEN_YEARS_FROM_40 if age >= SCREEN_AGE_YEARLY else SCREEN_YEARS_UNDER_40
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year + years, day=28)
-
-
 def next_screening(age: int, tested_on: dt.date) -> NextStep:
     """The next lipid test, due at the longest interval of the age band."""
     shortest, longest = screening_interval_years(age)
@@ -236,5 +236,5 @@ def next_screening(age: int, tested_on: dt.date) -> NextStep:
         code="lipid.screen",
         summary=f"Lipid screening {span} at age {age}",
         clauses=(CL_SCREEN,),
-        due=_add_years(tested_on, longest),
+        due=add_months(tested_on, 12 * longest),  # 29 February + a year → 28 February
     )

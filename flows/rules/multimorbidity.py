@@ -27,7 +27,7 @@ import msgspec
 
 from flows.model import Condition
 from flows.rules import copd, diabetes, followup, hypertension
-from flows.rules.base import Confidence, Finding, RuleError, Severity, Source, clause
+from flows.rules.base import MAX_AGE, Confidence, Finding, RuleError, Severity, Source, check_int, clause
 from flows.rules.copd import CopdFollowupClass, CopdSettings
 from flows.rules.followup import FollowupClass
 
@@ -36,7 +36,6 @@ _SECTION = "多病共管 (CLINICAL_RULES.md §11, our design)"
 # OPINION-2025 / §11 [U]: ≥5 drugs (多重用药) → pharmacist guidance; the default of a setting.
 POLYPHARMACY_DRUGS: Final = 5
 MAX_DRUG_COUNT: Final = 50  # plausibility (ours)
-MAX_AGE: Final = 130
 
 CL_PER_DISEASE: Final = clause(
     "MM.per_disease",
@@ -151,8 +150,22 @@ def _missing(item: DiseaseFollowup, field: str) -> RuleError:
     return _refuse(item, field, "is missing: today's value is needed, an older reading is never reused")
 
 
-def _bphs(item: DiseaseFollowup, controlled: bool, today: dt.date) -> followup.FollowupResult:
-    return followup.classify(
+def _bphs_assessment(
+    item: DiseaseFollowup,
+    today: dt.date,
+    *,
+    controlled: bool,
+    target_code: str,
+    threshold: tuple[str, tuple[str, ...]],
+    target: tuple[str, tuple[str, ...]],
+    target_met: bool,
+    measured: tuple[str, dict[str, float | int | str]],
+    emergency: Finding | None,
+) -> DiseaseAssessment:
+    """Hypertension and diabetes alike: the BPHS-2017 class from the programme threshold, today's value against
+    the clinical target (advice to the doctor, never the class), the emergency check; `threshold` and `target`
+    are (text, clauses), `measured` is (what was measured, its values)."""
+    r = followup.classify(
         followup.FollowupInput(
             controlled=controlled,
             adverse_reaction=item.adverse_reaction,
@@ -162,38 +175,46 @@ def _bphs(item: DiseaseFollowup, controlled: bool, today: dt.date) -> followup.F
         ),
         today,
     )
-
-
-def _bphs_reasons(item: DiseaseFollowup, r: followup.FollowupResult) -> list[ReferralReason]:
-    return [
+    target_finding = Finding(
+        code=f"{target_code}.{'met' if target_met else 'not_met'}",
+        severity=Severity.INFO if target_met else Severity.ADVICE,
+        summary=measured[0] + (" meets" if target_met else " does not meet") + " the clinical target",
+        clauses=target[1],
+        values=measured[1],
+    )
+    reasons = [
         ReferralReason(condition=item.condition, code=code, summary=summary, clauses=(c,))
         for c in r.clauses
         if c in _REFERRAL_REASON
         for code, summary in (_REFERRAL_REASON[c],)
     ]
-
-
-def _emergency(item: DiseaseFollowup, f: Finding | None) -> list[ReferralReason]:
-    if f is None:
-        return []
-    return [ReferralReason(condition=item.condition, code="emergency", summary=f.summary, clauses=f.clauses)]
-
-
-def _emergency_days(days: int, emergency: Finding | None) -> int:
-    """An emergency referral is followed up within 2 weeks (BPHS-2017 §紧急转诊), whatever the class says."""
-    return min(days, followup.SHORT_INTERVAL_DAYS) if emergency else days
-
-
-def _target_finding(
-    code: str, met: bool, summary: str, clauses: tuple[str, ...], values: dict[str, float | int | str]
-) -> Finding:
-    """Today's value against the clinical target: advice to the doctor, never the class."""
-    return Finding(
-        code=f"{code}.{'met' if met else 'not_met'}",
-        severity=Severity.INFO if met else Severity.ADVICE,
-        summary=summary + (" meets" if met else " does not meet") + " the clinical target",
-        clauses=clauses,
-        values=values,
+    days = r.interval_days
+    if emergency is not None:
+        reasons.insert(
+            0,
+            ReferralReason(
+                condition=item.condition,
+                code="emergency",
+                summary=emergency.summary,
+                clauses=emergency.clauses,
+            ),
+        )
+        # An emergency referral is followed up within 2 weeks (BPHS-2017 §紧急转诊), whatever the class says.
+        days = min(days, followup.SHORT_INTERVAL_DAYS)
+    return DiseaseAssessment(
+        condition=item.condition,
+        cls=r.cls,
+        copd_cls=None,
+        referral=bool(reasons),
+        interval_days=days,
+        next_date=today + dt.timedelta(days=days),
+        controlled=controlled,
+        threshold=threshold[0],
+        target=target[0],
+        target_met=target_met,
+        clauses=(*threshold[1], *r.clauses, *target[1], *(emergency.clauses if emergency else ())),
+        findings=(target_finding, *((emergency,) if emergency else ())),
+        referral_reasons=tuple(reasons),
     )
 
 
@@ -203,34 +224,21 @@ def _hypertension(item: DiseaseFollowup, age: int, today: dt.date) -> DiseaseAss
         raise _missing(item, "sbp")
     if item.dbp is None:
         raise _missing(item, "dbp")
-    controlled = hypertension.is_controlled(item.sbp, item.dbp, age)
     programme = hypertension.programme_threshold(age)
     target = hypertension.clinical_target(age)
-    met = target.met(item.sbp, item.dbp)
-    r = _bphs(item, controlled, today)
-    bp = f"BP {item.sbp}/{item.dbp} mmHg"
-    findings = [_target_finding("htn.target", met, bp, target.clauses, {"sbp": item.sbp, "dbp": item.dbp})]
-    emergency = hypertension.emergency_finding(item.sbp, item.dbp)
-    findings += [emergency] if emergency else []
-    reasons = _emergency(item, emergency) + _bphs_reasons(item, r)
-    days = _emergency_days(r.interval_days, emergency)
     target_text = f"<{target.sbp_below}/{target.dbp_below} mmHg"
     if age >= hypertension.TARGET_ELDERLY_AGE:
         target_text += " (<140/90 if tolerated)"
-    return DiseaseAssessment(
-        condition=item.condition,
-        cls=r.cls,
-        copd_cls=None,
-        referral=bool(reasons),
-        interval_days=days,
-        next_date=today + dt.timedelta(days=days),
-        controlled=controlled,
-        threshold=f"<{programme.sbp_below}/{programme.dbp_below} mmHg",
-        target=target_text,
-        target_met=met,
-        clauses=(*programme.clauses, *r.clauses, *target.clauses, *(emergency.clauses if emergency else ())),
-        findings=tuple(findings),
-        referral_reasons=tuple(reasons),
+    return _bphs_assessment(
+        item,
+        today,
+        controlled=hypertension.is_controlled(item.sbp, item.dbp, age),
+        target_code="htn.target",
+        threshold=(f"<{programme.sbp_below}/{programme.dbp_below} mmHg", programme.clauses),
+        target=(target_text, target.clauses),
+        target_met=target.met(item.sbp, item.dbp),
+        measured=(f"BP {item.sbp}/{item.dbp} mmHg", {"sbp": item.sbp, "dbp": item.dbp}),
+        emergency=hypertension.emergency_finding(item.sbp, item.dbp),
     )
 
 
@@ -241,37 +249,16 @@ def _diabetes(item: DiseaseFollowup, today: dt.date) -> DiseaseAssessment:
     _only(item, ("sbp", "dbp", "fpg", "previous"))
     if item.fpg is None:
         raise _missing(item, "fpg")
-    controlled = diabetes.is_fpg_controlled(item.fpg)
-    met = _FPG_TARGET.met(item.fpg)
-    r = _bphs(item, controlled, today)
-    findings = [
-        _target_finding(
-            "dm.target.fpg", met, f"FPG {item.fpg} mmol/L", (diabetes.TARGETS_CLAUSE,), {"fpg": item.fpg}
-        )
-    ]
-    emergency = diabetes.emergency_finding(glucose=item.fpg, sbp=item.sbp, dbp=item.dbp)
-    findings += [emergency] if emergency else []
-    reasons = _emergency(item, emergency) + _bphs_reasons(item, r)
-    days = _emergency_days(r.interval_days, emergency)
-    return DiseaseAssessment(
-        condition=item.condition,
-        cls=r.cls,
-        copd_cls=None,
-        referral=bool(reasons),
-        interval_days=days,
-        next_date=today + dt.timedelta(days=days),
-        controlled=controlled,
-        threshold=f"FPG <{diabetes.CONTROL_FPG_BELOW} mmol/L",
-        target=f"FPG {_FPG_TARGET.low}–{_FPG_TARGET.high} mmol/L",
-        target_met=met,
-        clauses=(
-            diabetes.C_CONTROL,
-            *r.clauses,
-            diabetes.TARGETS_CLAUSE,
-            *(emergency.clauses if emergency else ()),
-        ),
-        findings=tuple(findings),
-        referral_reasons=tuple(reasons),
+    return _bphs_assessment(
+        item,
+        today,
+        controlled=diabetes.is_fpg_controlled(item.fpg),
+        target_code="dm.target.fpg",
+        threshold=(f"FPG <{diabetes.CONTROL_FPG_BELOW} mmol/L", (diabetes.C_CONTROL,)),
+        target=(f"FPG {_FPG_TARGET.low}–{_FPG_TARGET.high} mmol/L", (diabetes.C_TARGETS,)),
+        target_met=_FPG_TARGET.met(item.fpg),
+        measured=(f"FPG {item.fpg} mmol/L", {"fpg": item.fpg}),
+        emergency=diabetes.emergency_finding(glucose=item.fpg, sbp=item.sbp, dbp=item.dbp),
     )
 
 
@@ -332,11 +319,6 @@ def _copd_reason(code: str, summary: str) -> ReferralReason:
     )
 
 
-def _check_int(value: int, field: str, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
-        raise RuleError(f"{field} must be an integer 0–{high}, got {value!r}", field=field)
-
-
 def assess_visit(
     items: Sequence[DiseaseFollowup],
     *,
@@ -349,8 +331,8 @@ def assess_visit(
 ) -> MultimorbidityResult:
     """Classify every disease followed up today and combine them (earliest date, one referral, drug review)."""
     s = settings or MultimorbiditySettings()
-    _check_int(age, "age", MAX_AGE)
-    _check_int(drug_count, "drug_count", MAX_DRUG_COUNT)
+    check_int(age, "age", 0, MAX_AGE)
+    check_int(drug_count, "drug_count", 0, MAX_DRUG_COUNT)
     if not items:
         raise RuleError("a follow-up needs at least one disease", field="items")
     seen: set[Condition] = set()

@@ -23,7 +23,6 @@ from flows.model import Condition, Sex
 from flows.rules import copd, diabetes, diabetes_care, followup, lipids, multimorbidity, weight
 from flows.rules._hypertension_data import C_DOSE_REVIEW, DOSE_REVIEW_WEEKS
 from flows.rules._plan_data import (
-    ADULT_AGE,
     CL_ALCOHOL,
     CL_COPD_DRUG_REVIEW,
     CL_DIET,
@@ -37,9 +36,6 @@ from flows.rules._plan_data import (
     CL_WEIGHT_MONITORING,
     DEFAULT_DIET,
     EDIT_RANGES,
-    EXERCISE_MIN_PER_WEEK,
-    MAX_AGE,
-    MAX_DRUG_COUNT,
     TARGET_BMI_BELOW,
     TARGET_BMI_MAX,
     TARGET_BMI_MIN,
@@ -47,12 +43,12 @@ from flows.rules._plan_data import (
     DietAdvice,
     PlanSettings,
 )
-from flows.rules.base import RuleError, check_range
+from flows.rules.base import ADULT_AGE, MAX_AGE, RuleError, check_bool, check_int, check_range
 from flows.rules.copd import CopdFollowupClass, CopdSettings
 from flows.rules.diabetes import DiabetesSettings
 from flows.rules.diabetes_care import ComplicationCheck
 from flows.rules.followup import FollowupClass
-from flows.rules.multimorbidity import MultimorbiditySettings
+from flows.rules.multimorbidity import MAX_DRUG_COUNT, MultimorbiditySettings
 
 
 class ConditionClass(msgspec.Struct, frozen=True, kw_only=True):
@@ -138,12 +134,6 @@ _LIFESTYLE: Final = frozenset(LifestyleGoals.__struct_fields__)
 _MONITORING: Final = frozenset(Monitoring.__struct_fields__)
 
 
-def _int(value: object, field: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise RuleError(f"{field} must be an integer {low}–{high}, got {value!r}", field=field)
-    return value
-
-
 def target_weight(height_cm: float, weight_kg: float) -> float:
     """The nearest weight with a normal BMI (18.5–23.9, WS-T-428 [V]), in kg to one decimal; the current weight
     when it is already normal."""
@@ -194,19 +184,19 @@ def default_plan(
     """
     s = settings or PlanSettings()
     dm = diabetes_settings or DiabetesSettings()
-    _int(age, "age", ADULT_AGE, MAX_AGE)
-    _int(drug_count, "drug_count", 0, MAX_DRUG_COUNT)
+    check_int(age, "age", ADULT_AGE, MAX_AGE)
+    check_int(drug_count, "drug_count", 0, MAX_DRUG_COUNT)
     if condition in comorbidities:
         raise RuleError(
             f"{condition.value} is the plan's condition, not a comorbidity", field="comorbidities"
         )
     cc = _check_class(condition, cls)
     controlled = cc.cls is FollowupClass.CONTROLLED
-    clauses = [CL_SALT, CL_DIET, CL_EXERCISE, diabetes.TARGETS_CLAUSE, CL_SMOKING, CL_ALCOHOL, weight.CL_BMI]
+    clauses = [CL_SALT, CL_DIET, CL_EXERCISE, diabetes.C_TARGETS, CL_SMOKING, CL_ALCOHOL, weight.CL_BMI]
     lifestyle = LifestyleGoals(
         salt_g_per_day_max=s.salt_g_per_day_max,
         diet_advice=DEFAULT_DIET[condition],
-        exercise_min_per_week=EXERCISE_MIN_PER_WEEK,
+        exercise_min_per_week=diabetes.ACTIVITY_MIN_PER_WEEK,  # DM-2022 target, cited by C_TARGETS
         exercise_sessions_per_week=s.exercise_sessions_per_week,
         no_smoking=True,
         alcohol_g_per_day_max=s.alcohol_g_per_day_max_male
@@ -266,7 +256,7 @@ def default_plan(
         clauses.append(multimorbidity.CL_POLYPHARMACY)
 
     if cc.cls is not None:
-        days = followup.ROUTINE_INTERVAL_DAYS if controlled else followup.SHORT_INTERVAL_DAYS
+        days = followup.interval_days(cc.cls)
         clauses.append(_CLASS_CLAUSE[cc.cls])
     elif cc.copd_cls is not None:
         days = copd.copd_interval_days(cc.copd_cls, copd_settings)
@@ -303,13 +293,13 @@ def _check_edit(plan: ManagementPlan, edit: PlanEdit) -> dict[str, object]:
         if field in EDIT_RANGES:
             low, high, unit = EDIT_RANGES[field]
             if isinstance(low, int) and isinstance(high, int):
-                _int(value, field, low, high)
+                check_int(value, field, low, high)
             elif isinstance(value, bool) or not isinstance(value, int | float):
                 raise RuleError(f"{field} must be a number, got {value!r}", field=field)
             else:
                 check_range(value, field, (low, high), unit)
-        elif field in ("no_smoking", "drug_review") and not isinstance(value, bool):
-            raise RuleError(f"{field} must be yes or no, got {value!r}", field=field)
+        elif field in ("no_smoking", "drug_review"):
+            check_bool(value, field)
     if "diet_advice" in changes:
         try:
             changes["diet_advice"] = tuple(dict.fromkeys(DietAdvice(a) for a in edit.diet_advice or ()))
@@ -328,7 +318,7 @@ def _check_edit(plan: ManagementPlan, edit: PlanEdit) -> dict[str, object]:
                 field="target_weight_kg",
             )
     if "next_followup_days" in changes:
-        _int(changes["next_followup_days"], "next_followup_days", 1, plan.max_followup_days)
+        check_int(changes["next_followup_days"], "next_followup_days", 1, plan.max_followup_days)
     if changes.get("drug_review") is False and plan.drug_review_required:
         reasons = ", ".join(plan.drug_review_reasons)
         raise RuleError(f"drug_review is required by the follow-up class ({reasons})", field="drug_review")

@@ -18,7 +18,7 @@ import msgspec
 
 from flows.model import Sex
 from flows.rules import _tcm_data, cdrs, copd, stroke, tcm, weight
-from flows.rules.base import Finding, NextStep, RuleError
+from flows.rules.base import MAX_AGE, Finding, NextStep, RuleError
 
 
 class AnswerKind(enum.StrEnum):
@@ -87,8 +87,8 @@ _BMI_Q: Final = Question(
     text_zh="体重指数（BMI）",
     text_en="Body mass index (BMI)",
     kind=AnswerKind.NUMBER,
-    minimum=copd.BMI_RANGE[0],
-    maximum=copd.BMI_RANGE[1],
+    minimum=weight.BMI_RANGE[0],
+    maximum=weight.BMI_RANGE[1],
     unit="kg/m²",
     from_measurement="bmi",
 )
@@ -98,7 +98,7 @@ COPD_SQ: Final = Questionnaire(
     title_zh="慢阻肺病筛查问卷（COPD-SQ）",
     title_en="COPD screening questionnaire (COPD-SQ)",
     min_age=copd.COPD_SQ_MIN_AGE,
-    max_age=copd.MAX_AGE,
+    max_age=MAX_AGE,
     questions=(
         Question(
             id="pack_years",

@@ -26,12 +26,21 @@ import msgspec
 from flows.model import Condition, Sex
 from flows.rules import copd, diabetes, diabetes_care, emergency, hypertension, lipids, weight
 from flows.rules import hypertension_screening as hs
-from flows.rules.base import Finding, NextStep, RuleError, Severity, check_range
+from flows.rules.base import (
+    ADULT_AGE,
+    MAX_AGE,
+    Finding,
+    NextStep,
+    RuleError,
+    Severity,
+    check_int,
+    check_not_after,
+    check_range,
+    round_half_up,
+)
 
-ADULT_AGE: Final = 18  # grades, rechecks and lipid screening are adult rules
 CDRS_HIGH_RISK: Final = "cdrs.high_risk"  # flows.rules.cdrs: total ≥25 → OGTT
 COPD_SQ_HIGH_RISK: Final = "copd.sq.high_risk"  # flows.rules.copd: total ≥16 → spirometry
-_SPO2_RANGE: Final = (50.0, 100.0)
 
 
 class ScreeningHistory(msgspec.Struct, frozen=True, kw_only=True):
@@ -86,7 +95,7 @@ def _bp(m: Mapping[str, float]) -> tuple[int, int] | None:
         raise RuleError(f"a BP reading needs both SBP and DBP; {missing} is missing", field=missing)
     if "sbp" not in m:
         return None
-    sbp, dbp = (math.floor(m[c] + 0.5) for c in ("sbp", "dbp"))
+    sbp, dbp = (round_half_up(m[c]) for c in ("sbp", "dbp"))
     hypertension.bp_grade(sbp, dbp)  # refuses an impossible reading
     return sbp, dbp
 
@@ -144,34 +153,22 @@ def _weight(v: _Visit) -> float | None:
     )
     bmi = next((float(f.values["bmi"]) for f in found if "bmi" in f.values), m.get("bmi"))
     if not both and bmi is not None:
-        check_range(bmi, "bmi", copd.BMI_RANGE, "kg/m²")
-        cls = weight.classify_bmi(bmi)
-        found.insert(
-            0,
-            Finding(
-                code=f"weight.bmi.{cls.value}",
-                severity=Severity.INFO if cls is weight.BmiClass.NORMAL else Severity.ADVICE,
-                summary=f"BMI {bmi} kg/m² is {cls.value}",
-                clauses=(weight.CL_BMI,),
-                values={"bmi": bmi},
-            ),
-        )
+        weight.check_bmi(bmi)
+        found.insert(0, weight.bmi_finding(bmi))
     v.findings.extend(found)
     return bmi
 
 
 def _lipids(v: _Visit) -> None:
     m, last, today = v.m, v.h.last_lipid_test, v.today
-    tc, hdl, non_hdl = m.get("tc"), m.get("hdl"), m.get("non_hdl")
-    if non_hdl is None and tc is not None and hdl is not None:
-        non_hdl = round(tc - hdl, 2)  # LIPID-2023: non-HDL-C = TC − HDL-C
+    tc, hdl = m.get("tc"), m.get("hdl")
+    non_hdl = lipids.non_hdl_c(m.get("non_hdl"), tc, hdl)
     found = lipids.lipid_findings(tc=tc, ldl_c=m.get("ldl"), hdl_c=hdl, non_hdl_c=non_hdl, tg=m.get("tg"))
     v.findings.extend(found)
     if found:
         v.steps.append(lipids.next_screening(v.age, today))
         return
-    if last is not None and last > today:
-        raise RuleError(f"last lipid test {last} is after today {today}", field="last_lipid_test")
+    check_not_after(last, today, "last_lipid_test")
     scheduled = lipids.next_screening(v.age, last) if last is not None else None
     if scheduled is not None and scheduled.due is not None and scheduled.due > today:
         v.steps.append(scheduled)
@@ -204,11 +201,7 @@ def _glucose(v: _Visit) -> None:
             NextStep(code="dm.diagnosis", summary="Diabetes criteria met", clauses=met.clauses, due=today)
         )
     if "dm.dx.confirm" in codes:
-        due = today + dt.timedelta(days=v.s.diabetes.confirm_interval_days)
-        summary = "Confirm on another day with FPG, OGTT or HbA1c (random glucose cannot confirm)"
-        v.steps.append(
-            NextStep(code="dm.confirm", summary=summary, clauses=(diabetes.C_DX_CONFIRM,), due=due)
-        )
+        v.steps.append(diabetes.confirm_step(today, v.s.diabetes))
     cue = codes.get("dm.screen.ogtt_or_hba1c")
     if cue is not None:
         v.steps.append(NextStep(code="dm.ogtt_or_hba1c", summary=cue.summary, clauses=cue.clauses, due=today))
@@ -226,7 +219,7 @@ def _glucose(v: _Visit) -> None:
 def _lungs(v: _Visit) -> None:
     m = v.m
     if "spo2" in m:
-        check_range(m["spo2"], "spo2", _SPO2_RANGE, "%")
+        check_range(m["spo2"], "spo2", *copd.FORM_RANGES["spo2"])
     known = Condition.COPD in v.h.conditions
     if "fev1_fvc" in m and copd.meets_spirometric_criterion(m["fev1_fvc"]):
         values: dict[str, float | int | str] = {"fev1_fvc": m["fev1_fvc"]}
@@ -268,8 +261,7 @@ def screen(
     """The visit's screening: emergencies, BP grade and risk, weight, lipids, glucose, lungs, the questionnaire
     findings passed through, and the next steps with their due dates. Bad values → RuleError naming the field."""
     h, s = history or ScreeningHistory(), settings or ScreeningSettings()
-    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
-        raise RuleError(f"age must be 0–130, got {age!r}", field="age")
+    check_int(age, "age", 0, MAX_AGE)
     for code, value in measurements.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise RuleError(f"{code} must be a number, got {value!r}", field=code)

@@ -13,16 +13,25 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import math
 from collections.abc import Mapping
 from typing import Final
 
 import msgspec
 
 from flows.rules import _tcm_data as data
-from flows.rules.base import Confidence, Finding, NextStep, RuleError, Severity, Source, check_range, clause
-from flows.rules.copd import BMI_RANGE
-from flows.rules.weight import WAIST_CM_RANGE
+from flows.rules.base import (
+    Confidence,
+    Finding,
+    NextStep,
+    RuleError,
+    Severity,
+    Source,
+    add_months,
+    band,
+    clause,
+    round_half_up,
+)
+from flows.rules.weight import check_bmi, check_waist
 
 _FORM = "老年人中医药健康管理服务规范 §体质判定标准表"
 _GUIDE = "老年人中医药健康管理服务规范 §中医药保健指导"
@@ -300,13 +309,6 @@ def balanced_verdict(total: int, others: tuple[int, ...]) -> Verdict:
     return Verdict.NO
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a common year
-        return day.replace(year=day.year + years, day=28)
-
-
 def _finding(s: ConstitutionScore, guidance: bool) -> Finding:
     zh, en = NAMES[s.constitution]
     verdict_zh, verdict_en = VERDICT_NAMES[s.verdict]
@@ -361,7 +363,7 @@ def assess_tcm(
         code="tcm.reassess",
         summary="TCM constitution assessment again in a year",
         clauses=(CL_YEARLY,),
-        due=_add_years(today, REASSESS_AFTER_YEARS),
+        due=add_months(today, 12 * REASSESS_AFTER_YEARS),  # 29 February + a year → 28 February
     )
     clauses = tuple(dict.fromkeys((*(c for f in findings for c in f.clauses), *step.clauses)))
     return TcmResult(
@@ -371,12 +373,12 @@ def assess_tcm(
 
 def answer_from_bmi(bmi: float) -> int:
     """Item 9 answer from a measured BMI, by the form's own bands."""
-    check_range(bmi, "bmi", BMI_RANGE, "kg/m²")
-    return ANSWER_MIN + sum(1 for cut in ITEM9_BMI_CUTS if bmi >= cut)
+    check_bmi(bmi)
+    return ANSWER_MIN + band(bmi, ITEM9_BMI_CUTS)
 
 
 def answer_from_waist(waist_cm: float) -> int:
     """Item 28 answer from a measured waist, by the form's own bands (whole centimetres, rounded half up)."""
-    check_range(waist_cm, "waist_cm", WAIST_CM_RANGE, "cm")
-    whole = math.floor(waist_cm + 0.5)
+    check_waist(waist_cm)
+    whole = round_half_up(waist_cm)
     return ANSWER_MIN + sum(1 for top in ITEM28_WAIST_BAND_TOPS if whole > top)

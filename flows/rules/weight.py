@@ -30,6 +30,7 @@ BODY_FAT_FEMALE_ABOVE: Final = 30.0
 # CLINICAL_RULES.md §7 (脑卒中高危人群筛查 "8+2"): the stroke screen counts BMI ≥26, NOT the WS-T-428 cut-offs.
 STROKE_SCREEN_BMI: Final = 26.0
 # Plausibility bounds (ours): refuse what cannot be an adult measurement.
+BMI_RANGE: Final = (8.0, 90.0)
 WEIGHT_KG_RANGE: Final = (10.0, 400.0)
 HEIGHT_CM_RANGE: Final = (80.0, 250.0)
 WAIST_CM_RANGE: Final = (30.0, 250.0)
@@ -84,16 +85,22 @@ class WeightSettings(msgspec.Struct, frozen=True, kw_only=True):
     pre_central_female_from: float = 80.0
 
 
-def _check(value: float, field: str, bounds: tuple[float, float], unit: str) -> float:
-    check_range(value, field, bounds, unit)
-    return value
+def check_bmi(value: float) -> None:
+    """Refuse an impossible BMI (a typed or questionnaire value; a computed one comes from `bmi`)."""
+    check_range(value, "bmi", BMI_RANGE, "kg/m²")
+
+
+def check_waist(waist_cm: float) -> None:
+    """Refuse an impossible waist circumference."""
+    check_range(waist_cm, "waist_cm", WAIST_CM_RANGE, "cm")
 
 
 def bmi(weight_kg: float, height_cm: float) -> float:
     """BMI in kg/m², one decimal; refuses impossible weights and heights naming the field."""
-    w = _check(weight_kg, "weight_kg", WEIGHT_KG_RANGE, "kg")
-    h = _check(height_cm, "height_cm", HEIGHT_CM_RANGE, "cm") / 100
-    return round(w / (h * h), 1)
+    check_range(weight_kg, "weight_kg", WEIGHT_KG_RANGE, "kg")
+    check_range(height_cm, "height_cm", HEIGHT_CM_RANGE, "cm")
+    h = height_cm / 100
+    return round(weight_kg / (h * h), 1)
 
 
 def classify_bmi(value: float) -> BmiClass:
@@ -110,27 +117,39 @@ def classify_bmi(value: float) -> BmiClass:
 
 def classify_waist(waist_cm: float, sex: Sex, settings: WeightSettings | None = None) -> WaistClass:
     s = settings or WeightSettings()
-    w = _check(waist_cm, "waist_cm", WAIST_CM_RANGE, "cm")
+    check_waist(waist_cm)
     central, pre = (
         (WAIST_CENTRAL_MALE, s.pre_central_male_from)
         if sex is Sex.MALE
         else (WAIST_CENTRAL_FEMALE, s.pre_central_female_from)
     )
-    if w >= central:
+    if waist_cm >= central:
         return WaistClass.CENTRAL
-    if w >= pre:
+    if waist_cm >= pre:
         return WaistClass.PRE_CENTRAL
     return WaistClass.NORMAL
 
 
 def body_fat_high(percent: float, sex: Sex) -> bool:
-    _check(percent, "body_fat_percent", (1.0, 80.0), "%")
+    check_range(percent, "body_fat_percent", (1.0, 80.0), "%")
     return percent > (BODY_FAT_MALE_ABOVE if sex is Sex.MALE else BODY_FAT_FEMALE_ABOVE)
 
 
 def stroke_screen_bmi_point(value: float) -> bool:
     """The "8+2" stroke screen's BMI factor (≥26), separate from the WS-T-428 classes."""
     return value >= STROKE_SCREEN_BMI
+
+
+def bmi_finding(value: float, values: dict[str, float | int | str] | None = None) -> Finding:
+    """The WS-T-428 class of a BMI as a Finding (code `weight.bmi.<class>`); `values` adds what it came from."""
+    cls = classify_bmi(value)
+    return Finding(
+        code=f"weight.bmi.{cls.value}",
+        severity=Severity.INFO if cls is BmiClass.NORMAL else Severity.ADVICE,
+        summary=f"BMI {value} kg/m² is {cls.value}",
+        clauses=(CL_BMI,),
+        values={"bmi": value, **(values or {})},
+    )
 
 
 def weight_findings(
@@ -149,16 +168,7 @@ def weight_findings(
         raise RuleError(f"BMI needs both weight and height; {missing} is missing", field=missing)
     if weight_kg is not None and height_cm is not None:
         b = bmi(weight_kg, height_cm)
-        cls = classify_bmi(b)
-        out.append(
-            Finding(
-                code=f"weight.bmi.{cls.value}",
-                severity=Severity.INFO if cls is BmiClass.NORMAL else Severity.ADVICE,
-                summary=f"BMI {b} kg/m² is {cls.value}",
-                clauses=(CL_BMI,),
-                values={"bmi": b, "weight_kg": weight_kg, "height_cm": height_cm},
-            )
-        )
+        out.append(bmi_finding(b, {"weight_kg": weight_kg, "height_cm": height_cm}))
     if waist_cm is not None:
         wc = classify_waist(waist_cm, sex, settings)
         out.append(

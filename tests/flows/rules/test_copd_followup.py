@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from flows.rules import copd
-from flows.rules.base import CLAUSES, RuleError, Severity
+from flows.rules.base import CLAUSES, Confidence, RuleError, Severity
 from flows.rules.copd import CopdFollowupClass, CopdFollowupForm, CopdSettings, CopdSymptom, Vaccination
 
 K = CopdFollowupClass
@@ -26,7 +26,7 @@ TODAY = dt.date(2026, 11, 23)
 )
 def test_managed_population(age: int, confirmed: bool, managed: bool) -> None:
     assert copd.is_managed_copd(age, confirmed) is managed
-    assert copd.CL_MANAGED in CLAUSES
+    assert CLAUSES[copd.CL_MANAGED].confidence is Confidence.V
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_form_decodes_and_validates() -> None:
     copd.check_copd_form(form)
     assert form.fev1_fvc() == 0.56
     assert Vaccination.PNEUMOCOCCAL in form.vaccinations
-    assert copd.CL_FU_FORM in CLAUSES
+    assert CLAUSES[copd.CL_FU_FORM].confidence is Confidence.V2
 
 
 def test_form_refuses_unknown_vaccination() -> None:

@@ -190,7 +190,16 @@ def test_form_labels_cover_every_option() -> None:
     assert CLAUSES[dc.C_FORM_HYPO].confidence is Confidence.V2
 
 
-def test_clauses_are_registered() -> None:
-    ids = [v for k, v in vars(dc).items() if k.startswith("C_")]
+def test_every_clause_but_the_form_options_is_cited_by_a_result() -> None:
+    ids = {v for k, v in vars(dc).items() if k.startswith("C_")}
     assert len(ids) == 6
-    assert all(c in CLAUSES for c in ids)
+    cited = set(dc.next_high_risk_fpg(None, TODAY).clauses)
+    cited.update(
+        c for f in dc.managed_year_shortfall(fpg_tests=0, face_to_face_followups=0) for c in f.clauses
+    )
+    cited.update(
+        c for s in dc.complication_schedule({}, today=TODAY, hba1c_controlled=True) for c in s.clauses
+    )
+    # The form's option sets are data (labels for the TUI): their clauses document them and no result cites them.
+    assert ids - cited == {dc.C_FORM, dc.C_FORM_HYPO}
+    assert all(c in CLAUSES for c in cited)

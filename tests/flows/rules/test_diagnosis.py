@@ -391,4 +391,3 @@ def test_basis_texts_are_data_in_both_languages() -> None:
         "E78.5",
         "E78.6",
     }
-    assert C_DYSLIPIDAEMIA in CLAUSES

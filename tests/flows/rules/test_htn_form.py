@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from flows.rules import htn_form
-from flows.rules.base import CLAUSES, RuleError
+from flows.rules.base import CLAUSES, Confidence, RuleError
 from flows.rules.htn_form import LifestyleNowTarget, Rating, ReferralResult, SaltIntake, Symptom
 
 
@@ -60,4 +60,4 @@ def test_every_option_has_national_and_english_labels() -> None:
     assert set(htn_form.LABELS) == set(options)
     assert htn_form.LABELS[Symptom.EPISTAXIS][0] == "鼻衄出血不止"
     assert htn_form.LABELS[ReferralResult.ARRIVED][0] == "到位"
-    assert {htn_form.C_FORM, htn_form.C_DRINKS} <= set(CLAUSES)
+    assert {CLAUSES[c].confidence for c in (htn_form.C_FORM, htn_form.C_DRINKS)} == {Confidence.V}

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
+from flows.model import Sex
 from flows.rules import _hypertension_data as hd
+from flows.rules import diagnosis
 from flows.rules import hypertension_screening as hs
 from flows.rules.base import CLAUSES, Confidence, RuleError
 from flows.rules.hypertension import HypertensionSettings
@@ -366,22 +368,26 @@ def test_drug_classes_and_dose_review() -> None:
     assert CLAUSES[hd.C_DOSE_REVIEW].confidence is Confidence.V2
 
 
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        pytest.param(dt.date(2026, 8, 31), 6, dt.date(2027, 2, 28), id="31 August + 6 months → 28 February"),
-        pytest.param(dt.date(2027, 8, 31), 6, dt.date(2028, 2, 29), id="leap year → 29 February"),
-        pytest.param(dt.date(2026, 12, 15), 1, dt.date(2027, 1, 15), id="across the year"),
-        pytest.param(dt.date(2026, 3, 10), 12, dt.date(2027, 3, 10), id="twelve months"),
-    ],
-)
-def test_add_months(day: dt.date, months: int, expected: dt.date) -> None:
-    assert hs.add_months(day, months) == expected
-
-
-def test_labels_cover_every_option_and_clauses_are_registered() -> None:
+def test_labels_cover_every_option_and_every_clause_is_cited() -> None:
     assert set(hd.REFERRAL_LABELS) == set(hd.ReferralReason)
     assert set(hd.DRUG_CLASSES) == set(hd.DrugClass)
-    ids = [v for k, v in vars(hd).items() if k.startswith("C_")]
-    assert ids
-    assert all(c in CLAUSES for c in ids)
+    ids = {v for k, v in vars(hd).items() if k.startswith("C_")}
+    assert len(ids) == 16
+    steps = [
+        hs.next_bp_screening(40, TODAY, high_risk=False),
+        hs.first_reading_recheck(150, 95, TODAY),
+        hs.dose_change_review(TODAY),
+    ]
+    cited = {c for s in steps if s is not None for c in s.clauses}
+    for facts in (FD(onset_age=20), FU(controlled=False, months_of_standard_treatment=6)):
+        cited.update(c for r in hs.referral_reasons(facts) for c in r.clauses)
+    for age in (50, 70, 85):
+        target = hs.clinical_target_2020(age, diabetes=True)
+        cited.update(target.first.clauses + (target.if_tolerated.clauses if target.if_tolerated else ()))
+    history = diagnosis.History(
+        on_antihypertensives=True, home_bp_mean=(140, 90), abpm=hs.AbpmMeans(day24=(135, 85))
+    )
+    found = diagnosis.evaluate(history, age=50, sex=Sex.MALE, today=TODAY)
+    cited.update(c for criterion in found for c in criterion.clauses)
+    assert ids <= cited
+    assert all(c in CLAUSES for c in cited)

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from flows.rules import _tcm_data, tcm
-from flows.rules.base import CLAUSES, RuleError, Severity
+from flows.rules.base import CLAUSES, Confidence, RuleError, Severity
 from flows.rules.tcm import Constitution, GuidanceArea, TcmSettings, Verdict
 
 C = Constitution
@@ -342,7 +342,7 @@ def test_form_texts() -> None:
     assert set(_tcm_data.SPECIAL_LABELS) == {9, 14, 17, 28}
     assert all(len(labels) == 5 for labels in _tcm_data.SPECIAL_LABELS.values())
     assert _tcm_data.SPECIAL_LABELS[9][0][0] == "（BMI＜24）"
-    assert tcm.CL_FORM_TEXTS in CLAUSES
+    assert CLAUSES[tcm.CL_FORM_TEXTS].confidence is Confidence.V2
 
 
 @pytest.mark.parametrize("constitution", [pytest.param(c, id=f"guidance of {c.value}") for c in Constitution])
