@@ -160,32 +160,60 @@ class VisitEvent(Table, tablename="visit_event"):
 
 
 class QueueTicket(Table, tablename="queue_ticket"):
-    """A queue number (排队号) of a visit: per queue and local day, called to a room."""
+    """A queue number (排队号) of a visit: per queue and local day, called to a room (flows.queue).
+
+    Unique (queue, queue_date, number) and (resident, queue, queue_date) are raw SQL in the queue migration:
+    the first makes a duplicate number impossible even if the counter were bypassed, the second makes
+    "asking again" find the same ticket (a lost ticket is reprinted, never re-issued)."""
 
     id: Serial
 
     visit = ForeignKey(references=Visit, on_delete=KEEP, index=True, null=False)
-    queue = Varchar(length=64)  # own team's room queue, general practice, emergency …
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    queue = Varchar(length=64)  # flows.queue.QueueDef.id
     queue_date = Date()
     number = Integer()
-    priority = Integer(default=0)  # higher is called first (signed residents to their own team)
-    status = Varchar(length=16)  # waiting | called | done | skipped
+    prefix = Varchar(length=8)  # kept on the ticket: a later change of configuration never renumbers it
+    priority = Integer(default=0)  # higher is called first (flows.queue.Priority)
+    emergency = Boolean(default=False)
+    priority_reason = Text(null=True, default=None)  # staff override of triage: why
+    status = Varchar(length=16)  # flows.queue.TicketStatus
     room = Varchar(length=50, null=True, default=None)
-    created_at = Timestamptz()
+    created_at = Timestamptz()  # issued
+    issued_by = ForeignKey(references=Staff, on_delete=KEEP, null=True, default=None)
+    order_at = Timestamptz(null=True, default=None)  # arrival for the call order (re-queue resets it)
     called_at = Timestamptz(null=True, default=None)
+    calls = Integer(default=0)
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+    transferred_to = Integer(null=True, default=None)  # the ticket id in the other queue
+    ahead_at_issue = Integer(default=0)
+    public_token = Varchar(length=32, null=True, default=None)  # the ticket's status page /q/{token}
+    updated_at = Timestamptz(null=True, default=None)
 
 
 class PrintJob(Table, tablename="print_job"):
-    """Bytes for the ticket printer, kept until printed so a jam or a restart loses nothing."""
+    """A job for a printer, kept until printed so a jam or a restart loses nothing (api/printing).
+
+    `content` is what the ticket says, fixed when the job is queued (people ahead, time); `payload` is the
+    rendered bytes, stored at the first attempt so every retry sends exactly the same bytes. Rendering is
+    left to the worker so that issuing a ticket (the desk's wait) never pays for ESC/POS and QR work."""
 
     id: Serial
 
     ticket = ForeignKey(references=QueueTicket, null=True, on_delete=UNLINK)
-    kind = Varchar(length=32)  # ticket | test | slip
-    payload = Bytea()
-    status = Varchar(length=16, index=True)  # pending | printing | done | failed
+    printer = Varchar(length=32, default="default")
+    kind = Varchar(length=32)  # ticket | reprint | test
+    content = Text(null=True, default=None)  # JSON of hardware.printer.ticket.TicketContent
+    payload = Bytea()  # empty until the first attempt renders it
+    status = Varchar(length=16, index=True)  # flows.printing.JobStatus
     attempts = Integer(default=0)
     last_error = Text(null=True, default=None)
+    printer_state = Varchar(length=32, null=True, default=None)  # hardware.printer.errors.PrinterState
+    requested_by = ForeignKey(references=Staff, on_delete=KEEP, null=True, default=None)
+    reprint_of = Integer(null=True, default=None)
+    next_attempt_at = Timestamptz(null=True, default=None)
+    printed_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

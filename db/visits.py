@@ -11,7 +11,7 @@ import msgspec
 from db import convert, emergencies
 from db.engine import Database, write_transaction
 from db.errors import is_unique_violation
-from db.tables import FamilyDoctorTeam, Resident, Staff, Visit, VisitEvent
+from db.tables import FamilyDoctorTeam, QueueTicket, Resident, Staff, Visit, VisitEvent
 from flows.errors import Conflict, NotFound
 from flows.model import Move, MoveRequest, Step, StepEvent
 from flows.model import Visit as VisitStruct
@@ -151,7 +151,22 @@ async def move_visit(
             await emergencies.resolve_by_move(
                 visit_id, event.move, actor_id=actor_id, now=now, reason=event.reason
             )
+        if moved.step is Step.CANCELLED:
+            await _leave_queues(visit_id, now)
     return moved
+
+
+async def _leave_queues(visit_id: int, now: dt.datetime) -> None:
+    """A cancelled visit leaves every queue it still waits in, so "people ahead" stays true for the rest
+    (a ticket already in service finishes in the room)."""
+    at = convert.utc(now)
+    await QueueTicket.raw(
+        "UPDATE queue_ticket SET status = 'cancelled', finished_at = {}, updated_at = {} "
+        "WHERE visit = {} AND status IN ('waiting', 'called', 'recalled', 'skipped')",
+        at,
+        at,
+        visit_id,
+    )
 
 
 async def moves_now(db: Database, visit_id: int) -> tuple[VisitStruct, tuple[Move, ...]]:

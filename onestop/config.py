@@ -51,6 +51,38 @@ class PrinterConfig(_Section):
     url: str = "preview://var/tickets"
     paper_mm: int = 80
     native_qr: bool = True
+    timeout_s: float = (
+        2.0  # connect, send and each DLE EOT answer: a silent printer must not stall the worker
+    )
+    expire_s: float = 120.0  # a ticket not printed by then is marked and offered for reprint, never replayed
+    idle_check_s: float = 15.0  # how often an idle worker asks the printer's status (paper near end…)
+
+
+class QueueConfig(_Section):
+    """A queue of the site (`[[queues]]`). Family doctor teams without an entry get a queue each,
+    named after the team and called to the team's room."""
+
+    id: str  # stable key of the queue's tickets, e.g. "gp"
+    prefix: str  # 1–2 capital letters starting every number: A001
+    name: str  # shown on the ticket and the board: 全科门诊
+    kind: str  # team | general_practice | screening | pharmacy | other
+    room: str  # where the resident is called to: 3号诊室
+    team: str | None = None  # kind = team: the family doctor team's name
+
+
+def default_queues() -> list[QueueConfig]:
+    return [
+        QueueConfig(id="gp", prefix="A", name="全科门诊", kind="general_practice", room="全科诊室"),
+        QueueConfig(id="screening", prefix="S", name="慢病筛查", kind="screening", room="筛查室"),
+        QueueConfig(id="pharmacy", prefix="P", name="药房", kind="pharmacy", room="药房"),
+    ]
+
+
+class BoardConfig(_Section):
+    # The waiting-room board speaks each call when a Chinese text-to-speech engine is installed:
+    # "auto" finds espeak-ng (Mandarin voice) on PATH, "off" stays silent, anything else is the command
+    # (the phrase is appended as its last argument).
+    speech: str = "auto"
 
 
 class DeviceConfig(_Section):
@@ -74,13 +106,15 @@ class Settings(_Section):
     printer: PrinterConfig = msgspec.field(default_factory=PrinterConfig)
     tui: TuiConfig = msgspec.field(default_factory=TuiConfig)
     devices: list[DeviceConfig] = msgspec.field(default_factory=list)
+    queues: list[QueueConfig] = msgspec.field(default_factory=default_queues)
+    board: BoardConfig = msgspec.field(default_factory=BoardConfig)
     # [rules.<module>] tables override the clinical rules' settings (the facts CLINICAL_RULES.md tags [U]).
     # Kept raw here, because this module imports no layer; flows.rules.settings.load_rules checks every key
     # (the CLI's `config check` and the API's start-up both call it, naming a bad key as `rules.x.y`).
     rules: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
 
 
-_SECTIONS = {"site", "database", "api", "printer", "tui"}
+_SECTIONS = {"site", "database", "api", "printer", "tui", "board"}
 _DEVICE_KINDS = {
     "blood_pressure",
     "height_weight",
@@ -169,6 +203,10 @@ def _check(s: Settings) -> None:
         raise ConfigError(f"printer.paper_mm: must be 58 or 80, got {s.printer.paper_mm}")
     if s.tui.lang not in ("zh_CN", "en"):
         raise ConfigError(f"tui.lang: must be zh_CN or en, got {s.tui.lang!r}")
+    for key in ("timeout_s", "expire_s", "idle_check_s"):
+        if not getattr(s.printer, key) > 0:
+            raise ConfigError(f"printer.{key}: must be more than 0, got {getattr(s.printer, key)}")
+    _check_queues(s.queues)
     seen: set[str] = set()
     for i, dev in enumerate(s.devices):
         if dev.kind not in _DEVICE_KINDS:
@@ -178,6 +216,33 @@ def _check(s: Settings) -> None:
         if dev.id in seen:
             raise ConfigError(f"devices[{i}].id: duplicate device id {dev.id!r}")
         seen.add(dev.id)
+
+
+_QUEUE_KINDS = {"team", "general_practice", "screening", "pharmacy", "other"}
+
+
+def _check_queues(queues: list[QueueConfig]) -> None:
+    ids: set[str] = set()
+    prefixes: set[str] = set()
+    for i, q in enumerate(queues):
+        if q.kind not in _QUEUE_KINDS:
+            raise ConfigError(
+                f"queues[{i}].kind: unknown kind {q.kind!r} (known: {', '.join(sorted(_QUEUE_KINDS))})"
+            )
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,31}", q.id):
+            raise ConfigError(f"queues[{i}].id: lower-case letters, digits, - and _ (≤32), got {q.id!r}")
+        if not re.fullmatch(r"[A-Z]{1,2}", q.prefix):
+            raise ConfigError(f"queues[{i}].prefix: 1–2 capital letters, got {q.prefix!r}")
+        if (q.kind == "team") != (q.team is not None):
+            raise ConfigError(f"queues[{i}].team: a team queue names its team, and only a team queue does")
+        if q.id in ids or q.prefix in prefixes:
+            raise ConfigError(f"queues[{i}]: id {q.id!r} or prefix {q.prefix!r} is used twice")
+        if not q.name.strip() or not q.room.strip():
+            raise ConfigError(f"queues[{i}]: name and room must not be empty")
+        ids.add(q.id)
+        prefixes.add(q.prefix)
+    if not any(q.kind == "general_practice" for q in queues):
+        raise ConfigError("queues: one queue must be kind = general_practice (where unsigned residents go)")
 
 
 def _check_url(key: str, url: str, schemes: set[str], *, need_host: bool = False) -> None:

@@ -1,0 +1,432 @@
+"""Queue tickets: issue (gap-free numbers per queue and local day), call, move, read for the desk and board.
+
+Gap-free under many terminals: the number comes from db.counters inside the same writing transaction as
+the ticket row and its print job, so a refused or failed issue leaves no hole, and two issues never share a
+number (the counter row's lock serialises them on PostgreSQL; SQLite's IMMEDIATE transaction on both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import zoneinfo
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+
+from db import convert, emergencies, print_jobs
+from db.counters import next_value
+from db.engine import Database, write_transaction
+from db.tables import FamilyDoctorTeam, QueueTicket, Resident
+from db.visits import move_visit, visit_row
+from flows.errors import Conflict, NotFound
+from flows.model import Move, MoveRequest, Step
+from flows.queue import (
+    ACTIVE,
+    ON_BOARD,
+    BoardCall,
+    IssuedTicket,
+    QueueDef,
+    QueueSpec,
+    QueueSummary,
+    Ticket,
+    TicketMove,
+    TicketMoveRequest,
+    TicketStatus,
+    TicketStatusView,
+    TriageRequest,
+    find_queue,
+    label,
+    move_ticket,
+    resolve_queues,
+    triage,
+)
+
+_COLUMNS = (
+    "id, visit, resident, queue, queue_date, number, prefix, priority, emergency, priority_reason, status, "
+    "room, created_at, issued_by, order_at, called_at, calls, started_at, finished_at, transferred_to, "
+    "ahead_at_issue"
+)
+_ACTIVE_SQL = ", ".join(f"'{s.value}'" for s in sorted(ACTIVE))
+_BOARD_SQL = ", ".join(f"'{s.value}'" for s in sorted(ON_BOARD))
+
+
+def _ticket(row: dict[str, Any]) -> Ticket:
+    optional = convert.aware
+    return Ticket(
+        id=row["id"],
+        visit_id=row["visit"],
+        resident_id=row["resident"],
+        queue_id=row["queue"],
+        queue_date=convert.as_date(row["queue_date"]),
+        number=row["number"],
+        label=label(row["prefix"], row["number"]),
+        priority=row["priority"],
+        emergency=bool(row["emergency"]),
+        priority_reason=row["priority_reason"],
+        status=TicketStatus(row["status"]),
+        room=row["room"] or "",
+        issued_at=optional(row["created_at"]),
+        issued_by=row["issued_by"],
+        order_at=optional(row["order_at"]),
+        called_at=optional(row["called_at"]) if row["called_at"] else None,
+        calls=row["calls"],
+        started_at=optional(row["started_at"]) if row["started_at"] else None,
+        finished_at=optional(row["finished_at"]) if row["finished_at"] else None,
+        transferred_to=row["transferred_to"],
+        ahead_at_issue=row["ahead_at_issue"],
+    )
+
+
+async def site_queues(configured: Sequence[QueueSpec]) -> list[QueueDef]:
+    """The configured queues plus one per family doctor team (flows.queue.resolve_queues)."""
+    teams = await FamilyDoctorTeam.select(FamilyDoctorTeam.id, FamilyDoctorTeam.name, FamilyDoctorTeam.room)
+    return resolve_queues(configured, [(t["id"], t["name"], t["room"]) for t in teams])
+
+
+async def get_ticket(ticket_id: int) -> Ticket:
+    rows = await QueueTicket.raw(f"SELECT {_COLUMNS} FROM queue_ticket WHERE id = {{}}", ticket_id)
+    if not rows:
+        raise NotFound(f"no ticket with id {ticket_id}", field="ticket_id", details={"id": ticket_id})
+    return _ticket(rows[0])
+
+
+async def _ticket_of(resident_id: int, queue_id: str, day: dt.date) -> Ticket | None:
+    rows = await QueueTicket.raw(
+        f"SELECT {_COLUMNS} FROM queue_ticket WHERE resident = {{}} AND queue = {{}} AND queue_date = {{}}",
+        resident_id,
+        queue_id,
+        day,
+    )
+    return _ticket(rows[0]) if rows else None
+
+
+async def _ahead(queue_id: str, day: dt.date, priority: int) -> int:
+    """People called before a new ticket of this priority: every waiting ticket at least as urgent."""
+    rows = await QueueTicket.raw(
+        "SELECT COUNT(*) AS n FROM queue_ticket WHERE queue = {} AND queue_date = {} "
+        "AND status = 'waiting' AND priority >= {}",
+        queue_id,
+        day,
+        priority,
+    )
+    return int(rows[0]["n"])
+
+
+async def issue_ticket(
+    db: Database,
+    request: TriageRequest,
+    *,
+    queues: Sequence[QueueDef],
+    actor_id: int,
+    now: dt.datetime,
+    zone: zoneinfo.ZoneInfo,
+) -> IssuedTicket:
+    """Triage a visit and hand out its ticket, with a print job, in one transaction.
+
+    Asking again for the same queue the same day returns the same ticket and queues a reprint (a lost
+    ticket). A visit at the triage step moves on to diagnosis with the same commit."""
+    at = convert.utc(now)
+    day = now.astimezone(zone).date()
+    async with write_transaction(db):
+        visit = await visit_row(request.visit_id)
+        emergency_open = await emergencies.has_open(visit.id)
+        decision = triage(visit, queues, emergency_open=emergency_open, request=request)
+        queue = decision.queue
+        existing = await _ticket_of(visit.resident_id, queue.id, day)
+        if existing is not None and existing.status in ACTIVE:
+            job = await print_jobs.queue_job(existing.id, kind="reprint", requested_by=actor_id, now=now)
+            return IssuedTicket(ticket=existing, print_job_id=job, reprint=True, why=decision.why)
+        if existing is not None:
+            # Seen and finished (or cancelled) today, back again: the same number, back in line.
+            ticket = await _reopen(existing, decision.priority, decision.emergency, actor_id=actor_id, at=at)
+        else:
+            ahead = await _ahead(queue.id, day, decision.priority)
+            number = await next_value(f"ticket:{queue.id}:{day.isoformat()}")
+            rows = await QueueTicket.insert(
+                QueueTicket(
+                    visit=visit.id,
+                    resident=visit.resident_id,
+                    queue=queue.id,
+                    queue_date=day,
+                    number=number,
+                    prefix=queue.prefix,
+                    priority=decision.priority,
+                    emergency=decision.emergency,
+                    priority_reason=decision.override_reason,
+                    status=TicketStatus.WAITING.value,
+                    room=queue.room,
+                    created_at=at,
+                    issued_by=actor_id,
+                    order_at=at,
+                    ahead_at_issue=ahead,
+                    public_token=secrets.token_urlsafe(9),  # 12 characters: a short QR payload
+                    updated_at=at,
+                )
+            )
+            ticket = await get_ticket(rows[0]["id"])
+        job = await print_jobs.queue_job(ticket.id, kind="ticket", requested_by=actor_id, now=now)
+        if visit.step is Step.TRIAGE and not emergency_open and visit.closed_at is None:
+            # The triage move of the visit (flows.visit): the ticket is its outcome, so they commit together.
+            await move_visit(
+                db,
+                visit.id,
+                MoveRequest(move=Move.TRIAGE, expected_step=Step.TRIAGE),
+                actor_id=actor_id,
+                now=now,
+            )
+    return IssuedTicket(ticket=ticket, print_job_id=job, reprint=False, why=decision.why)
+
+
+async def _reopen(
+    ticket: Ticket, priority: int, emergency: bool, *, actor_id: int, at: dt.datetime
+) -> Ticket:
+    await QueueTicket.update(
+        {
+            QueueTicket.status: TicketStatus.WAITING.value,
+            QueueTicket.priority: priority,
+            QueueTicket.emergency: emergency,
+            QueueTicket.order_at: at,
+            QueueTicket.issued_by: actor_id,
+            QueueTicket.finished_at: None,
+            QueueTicket.transferred_to: None,
+            QueueTicket.updated_at: at,
+        }
+    ).where(QueueTicket.id == ticket.id)
+    return await get_ticket(ticket.id)
+
+
+async def call_next(db: Database, queue_id: str, *, day: dt.date, now: dt.datetime) -> Ticket:
+    """Call the next waiting ticket: priority first, then arrival. Two doctors calling at once never get
+    the same ticket: the UPDATE is guarded by the status read, and a lost race tries the next one."""
+    at = convert.utc(now)
+    for _ in range(5):
+        async with write_transaction(db):
+            rows = await QueueTicket.raw(
+                f"SELECT {_COLUMNS} FROM queue_ticket WHERE queue = {{}} AND queue_date = {{}} "
+                "AND status = 'waiting' ORDER BY priority DESC, order_at, number LIMIT 1",
+                queue_id,
+                day,
+            )
+            if not rows:
+                raise NotFound(f"nobody is waiting in queue {queue_id!r}", field="queue_id")
+            ticket = _ticket(rows[0])
+            called = move_ticket(ticket, TicketMoveRequest(move=TicketMove.CALL), now=at)
+            if await _save_move(ticket, called, at):
+                return called
+    raise Conflict(f"queue {queue_id!r} is busy: another terminal called at the same moment; try again")
+
+
+async def _save_move(before: Ticket, after: Ticket, at: dt.datetime) -> bool:
+    updated = (
+        await QueueTicket.update(
+            {
+                QueueTicket.status: after.status.value,
+                QueueTicket.called_at: after.called_at,
+                QueueTicket.calls: after.calls,
+                QueueTicket.started_at: after.started_at,
+                QueueTicket.finished_at: after.finished_at,
+                QueueTicket.order_at: after.order_at,
+                QueueTicket.transferred_to: after.transferred_to,
+                QueueTicket.updated_at: at,
+            }
+        )
+        .where((QueueTicket.id == before.id) & (QueueTicket.status == before.status.value))
+        .returning(QueueTicket.id)
+    )
+    return bool(updated)
+
+
+async def change_ticket(
+    db: Database,
+    ticket_id: int,
+    request: TicketMoveRequest,
+    *,
+    queues: Sequence[QueueDef],
+    actor_id: int,
+    now: dt.datetime,
+) -> tuple[Ticket, Ticket | None]:
+    """Move a ticket (flows.queue.move_ticket). A transfer also issues the ticket in the other queue (same
+    priority, a number of that queue, a print job) and returns it second."""
+    at = convert.utc(now)
+    async with write_transaction(db):
+        ticket = await get_ticket(ticket_id)
+        moved = move_ticket(ticket, request, now=at)
+        target: Ticket | None = None
+        if request.move is TicketMove.TRANSFER:
+            queue = find_queue(queues, request.queue_id or "")
+            if queue.id == ticket.queue_id:
+                raise Conflict(f"ticket {ticket.label} is already in queue {queue.id!r}", field="queue_id")
+            target = await _transfer_into(ticket, queue, actor_id=actor_id, at=at)
+            moved = _with(moved, transferred_to=target.id)
+        if not await _save_move(ticket, moved, at):
+            raise Conflict(
+                f"ticket {ticket.label} was changed by another terminal; reload it", field="ticket_id"
+            )
+    return moved, target
+
+
+def _with(ticket: Ticket, **changes: Any) -> Ticket:
+    return msgspec.structs.replace(ticket, **changes)
+
+
+async def _transfer_into(ticket: Ticket, queue: QueueDef, *, actor_id: int, at: dt.datetime) -> Ticket:
+    existing = await _ticket_of(ticket.resident_id, queue.id, ticket.queue_date)
+    if existing is not None and existing.status in ACTIVE:
+        raise Conflict(
+            f"the resident already holds ticket {existing.label} in queue {queue.id!r}", field="queue_id"
+        )
+    if existing is not None:
+        target = await _reopen(existing, ticket.priority, ticket.emergency, actor_id=actor_id, at=at)
+    else:
+        number = await next_value(f"ticket:{queue.id}:{ticket.queue_date.isoformat()}")
+        rows = await QueueTicket.insert(
+            QueueTicket(
+                visit=ticket.visit_id,
+                resident=ticket.resident_id,
+                queue=queue.id,
+                queue_date=ticket.queue_date,
+                number=number,
+                prefix=queue.prefix,
+                priority=ticket.priority,
+                emergency=ticket.emergency,
+                priority_reason=ticket.priority_reason,
+                status=TicketStatus.WAITING.value,
+                room=queue.room,
+                created_at=at,
+                issued_by=actor_id,
+                order_at=at,
+                ahead_at_issue=await _ahead(queue.id, ticket.queue_date, ticket.priority),
+                public_token=secrets.token_urlsafe(9),
+                updated_at=at,
+            )
+        )
+        target = await get_ticket(rows[0]["id"])
+    await print_jobs.queue_job(target.id, kind="ticket", requested_by=actor_id, now=at)
+    return target
+
+
+async def list_tickets(
+    day: dt.date, *, queue_id: str | None = None, statuses: Sequence[TicketStatus] = ()
+) -> list[Ticket]:
+    """A day's tickets in call order (priority, arrival, number)."""
+    where = ["queue_date = {}"]
+    args: list[Any] = [day]
+    if queue_id is not None:
+        where.append("queue = {}")
+        args.append(queue_id)
+    if statuses:
+        where.append("status IN (" + ", ".join("{}" for _ in statuses) + ")")
+        args.extend(s.value for s in statuses)
+    rows = await QueueTicket.raw(
+        f"SELECT {_COLUMNS} FROM queue_ticket WHERE {' AND '.join(where)} "
+        "ORDER BY queue, priority DESC, order_at, number",
+        *args,
+    )
+    return [_ticket(r) for r in rows]
+
+
+async def queue_summaries(queues: Sequence[QueueDef], day: dt.date) -> list[QueueSummary]:
+    rows = await QueueTicket.raw(
+        "SELECT queue, status, COUNT(*) AS n FROM queue_ticket WHERE queue_date = {} GROUP BY queue, status",
+        day,
+    )
+    counts: dict[tuple[str, str], int] = {(r["queue"], r["status"]): int(r["n"]) for r in rows}
+    last = await QueueTicket.raw(
+        "SELECT queue, prefix, number FROM queue_ticket t WHERE queue_date = {} AND called_at IS NOT NULL "
+        "AND called_at = (SELECT MAX(called_at) FROM queue_ticket u WHERE u.queue = t.queue "
+        "AND u.queue_date = t.queue_date)",
+        day,
+    )
+    last_called = {r["queue"]: label(r["prefix"], r["number"]) for r in last}
+
+    def n(queue_id: str, *statuses: TicketStatus) -> int:
+        return sum(counts.get((queue_id, s.value), 0) for s in statuses)
+
+    return [
+        QueueSummary(
+            queue=q,
+            waiting=n(q.id, TicketStatus.WAITING),
+            called=n(q.id, TicketStatus.CALLED, TicketStatus.RECALLED),
+            in_service=n(q.id, TicketStatus.IN_SERVICE),
+            done=n(q.id, TicketStatus.DONE),
+            last_called=last_called.get(q.id),
+        )
+        for q in queues
+    ]
+
+
+async def board_calls(day: dt.date, queues: Sequence[QueueDef] = ()) -> list[BoardCall]:
+    """The day's numbers being called (called or recalled), latest first. No names."""
+    names = {q.id: q.name for q in queues}
+    rows = await QueueTicket.raw(
+        f"SELECT {_COLUMNS} FROM queue_ticket WHERE queue_date = {{}} AND status IN ({_BOARD_SQL}) "
+        "ORDER BY called_at DESC",
+        day,
+    )
+    return [board_call(_ticket(r), names.get(r["queue"], r["queue"])) for r in rows]
+
+
+def board_call(ticket: Ticket, queue_name: str) -> BoardCall:
+    if ticket.called_at is None:
+        raise ValueError(f"ticket {ticket.label} has not been called")
+    return BoardCall(
+        ticket_id=ticket.id,
+        label=ticket.label,
+        queue_id=ticket.queue_id,
+        queue_name=queue_name,
+        room=ticket.room,
+        status=ticket.status,
+        calls=ticket.calls,
+        called_at=ticket.called_at,
+        emergency=ticket.emergency,
+    )
+
+
+async def ticket_status(token: str, queues: Sequence[QueueDef] = ()) -> TicketStatusView | None:
+    """The ticket behind a status-page token, with the people still ahead of it now."""
+    rows = await QueueTicket.raw(f"SELECT {_COLUMNS} FROM queue_ticket WHERE public_token = {{}}", token)
+    if not rows:
+        return None
+    ticket = _ticket(rows[0])
+    ahead = 0
+    if ticket.status is TicketStatus.WAITING:
+        counted = await QueueTicket.raw(
+            "SELECT COUNT(*) AS n FROM queue_ticket WHERE queue = {} AND queue_date = {} "
+            "AND status = 'waiting' AND (priority > {} OR (priority = {} AND (order_at < {} "
+            "OR (order_at = {} AND number < {}))))",
+            ticket.queue_id,
+            ticket.queue_date,
+            ticket.priority,
+            ticket.priority,
+            ticket.order_at,
+            ticket.order_at,
+            ticket.number,
+        )
+        ahead = int(counted[0]["n"])
+    names = {q.id: q.name for q in queues}
+    return TicketStatusView(
+        label=ticket.label,
+        queue_name=names.get(ticket.queue_id, ticket.queue_id),
+        room=ticket.room,
+        status=ticket.status,
+        ahead=ahead,
+        issued_at=ticket.issued_at,
+        called_at=ticket.called_at,
+        emergency=ticket.emergency,
+    )
+
+
+async def public_token_of(ticket_id: int) -> str:
+    rows = await QueueTicket.select(QueueTicket.public_token).where(QueueTicket.id == ticket_id)
+    if not rows or not rows[0]["public_token"]:
+        raise NotFound(f"no ticket with id {ticket_id}", field="ticket_id")
+    return str(rows[0]["public_token"])
+
+
+async def ticket_for_print(ticket_id: int) -> tuple[Ticket, str, str]:
+    """The ticket, its public token and the resident's name (masked by the caller before printing)."""
+    ticket = await get_ticket(ticket_id)
+    names = await Resident.select(Resident.name).where(Resident.id == ticket.resident_id)
+    return ticket, await public_token_of(ticket_id), str(names[0]["name"]) if names else ""
