@@ -11,6 +11,7 @@ from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from api.board import ROUTES as BOARD_ROUTES
 from api.context import DEPENDENCIES, ApiContext, Clock, context_of, site_clock
 from api.controllers.audit import AuditController
 from api.controllers.care import CareController
@@ -18,6 +19,8 @@ from api.controllers.entries import EntryController
 from api.controllers.health import VERSION, HealthController
 from api.controllers.households import HouseholdController
 from api.controllers.indicators import IndicatorController
+from api.controllers.printer import PrinterController
+from api.controllers.queues import QueueController
 from api.controllers.residents import ResidentController
 from api.controllers.rules import RulesController
 from api.controllers.screening import ScreeningController
@@ -63,7 +66,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             else:
                 await _check_schema(db)
             ctx.database = db
-            yield
+            # The print worker resumes the jobs a stopped API left queued (and marks the one it was
+            # sending as uncertain: it may have printed). It needs the schema, so it starts here.
+            await ctx.printer.start(db)
+            try:
+                yield
+            finally:
+                await ctx.printer.stop()
+                await ctx.calls.aclose()
         finally:
             ctx.database = None
             await close(db)
@@ -93,7 +103,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             CareController,
             RulesController,
             IndicatorController,
+            QueueController,
+            PrinterController,
             AuditController,
+            *BOARD_ROUTES,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=exception_handlers(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
-from flows import clinical, model
+from flows import clinical, model, queue
 
 
 class Credentials(model.Credentials, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -67,3 +67,11 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
     database: str  # sqlite | postgres
     version: str
     site: str  # the site's name, for the terminals' header line
+
+
+class TriageRequest(queue.TriageRequest, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class TicketMoveRequest(queue.TicketMoveRequest, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,13 +15,18 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from api.audit import Auditor
+from api.board.announcer import CallAnnouncer
+from api.printing.worker import PrintWorker
 from api.throttle import LoginThrottle
 from db.engine import Database
+from db.queues import site_queues
 from flows.model import Staff
+from flows.queue import QueueDef, QueueSpec, ServiceKind
 from flows.rules.settings import RulesSettings, load_rules
 from onestop.config import Settings, SiteConfig
 
 Clock = Callable[[], dt.datetime]
+QUEUES_TTL_S = 5.0
 
 
 def site_clock(timezone: str) -> Clock:
@@ -37,11 +43,34 @@ class ApiContext:
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
     rules: RulesSettings = field(init=False)
     zone: zoneinfo.ZoneInfo = field(init=False)
+    queue_specs: list[QueueSpec] = field(init=False)
+    calls: CallAnnouncer = field(init=False)  # numbers being called → the board (SSE) and the speaker
+    printer: PrintWorker = field(init=False)
+    _queues: tuple[float, list[QueueDef]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         # Checked when the app is built, so a bad [rules] key stops start-up with its name (RuleError).
         self.rules = load_rules(self.settings.rules)
         self.zone = zoneinfo.ZoneInfo(self.settings.site.timezone)
+        self.queue_specs = [
+            QueueSpec(
+                id=q.id, prefix=q.prefix, name=q.name, kind=ServiceKind(q.kind), room=q.room, team_name=q.team
+            )
+            for q in self.settings.queues
+        ]
+        self.calls = CallAnnouncer.from_config(self.settings.board)
+        self.printer = PrintWorker(
+            settings=self.settings, clock=self.clock, queue_specs=self.queue_specs, queues=self.queues
+        )
+
+    async def queues(self) -> list[QueueDef]:
+        """The site's queues: the configured ones and one per family doctor team. Read again after
+        QUEUES_TTL_S, so a team added by an administrator gets its queue without a restart, while the
+        desk's rush of tickets does not re-read the teams for every one."""
+        now = time.monotonic()
+        if self._queues is None or now - self._queues[0] > QUEUES_TTL_S:
+            self._queues = (now, await site_queues(self.queue_specs))
+        return self._queues[1]
 
     @property
     def db(self) -> Database:

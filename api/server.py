@@ -30,4 +30,7 @@ def run(settings: Settings, host: str, port: int) -> None:
         access_log=False,
         log_level="info",
         lifespan="on",
+        # The waiting-room board holds a server-sent-event stream open for the whole day; without a bound
+        # uvicorn would wait for the television to hang up before it stops.
+        timeout_graceful_shutdown=5,
     )

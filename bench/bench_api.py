@@ -112,6 +112,44 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def add_nurse(env: dict[str, str], username: str, password: str) -> None:
+    """A nurse account through the CLI (the password on standard input, as an administrator gives it)."""
+    subprocess.run(
+        [sys.executable, "-m", "onestop.cli", "user", "add", username, "--role", "nurse"],
+        input=password + "\n",
+        text=True,
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+
+
+def start_api(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """`onestop serve` as a child process, as at a site."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "onestop.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def login_when_ready(client: httpx.Client, username: str, password: str) -> str:
+    """Wait for the API's health check, then log in; returns the bearer token."""
+    for _ in range(200):
+        try:
+            if client.get("/api/v1/health").status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    answer = client.post("/api/v1/session", json={"username": username, "password": password})
+    answer.raise_for_status()
+    token: str = answer.json()["token"]
+    return token
+
+
 def timed(label: str, requests: list[Callable[[], httpx.Response]]) -> None:
     samples = []
     for call in requests:
@@ -138,34 +176,12 @@ def main() -> None:
     env = {**os.environ, "ONESTOP_DATABASE_URL": url, "ONESTOP_API_PORT": str(port)}
     password = "bench-" + str(random.randrange(10**9))
     username = f"bench{random.randrange(10**6)}"
-    subprocess.run(
-        [sys.executable, "-m", "onestop.cli", "user", "add", username, "--role", "nurse"],
-        input=password + "\n",
-        text=True,
-        env=env,
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-    )
-    api = subprocess.Popen(
-        [sys.executable, "-m", "onestop.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    add_nurse(env, username, password)
+    api = start_api(env, port)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=10) as client:
-            for _ in range(100):
-                try:
-                    if client.get("/api/v1/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            token = client.post("/api/v1/session", json={"username": username, "password": password}).json()[
-                "token"
-            ]
+            token = login_when_ready(client, username, password)
             client.headers["Authorization"] = f"Bearer {token}"
             sample = sample_residents(url, args.engine, args.requests)
             print(f"API on {args.engine}, {args.residents} residents, one request at a time, keep-alive")

@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
 from db import convert
 from db.engine import Database, write_transaction
 from db.tables import PrintJob
@@ -146,12 +148,16 @@ async def expire(printer: str, *, now: dt.datetime, expire_s: float) -> int:
     return len(rows)
 
 
-async def claim(db: Database, printer: str, *, now: dt.datetime, expire_s: float) -> JobStruct | None:
+async def claim(
+    db: Database, printer: str, *, now: dt.datetime, expire_s: float, sweep: bool = True
+) -> JobStruct | None:
     """The oldest due job of this printer, marked `sending` with one more attempt (None: nothing due).
-    Expired jobs are closed first, so a backlog older than expire_s is never sent."""
+    With `sweep`, expired jobs are closed first, so a backlog older than expire_s is never sent; a job
+    found expired is never returned either way."""
     at = convert.utc(now)
     async with write_transaction(db):
-        await expire(printer, now=now, expire_s=expire_s)
+        if sweep:
+            await expire(printer, now=now, expire_s=expire_s)
         rows = await PrintJob.raw(
             f"SELECT {_COLUMNS} {_FROM} WHERE j.printer = {{}} AND j.status = {{}} "
             "AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= {}) ORDER BY j.id LIMIT 1",
@@ -165,7 +171,7 @@ async def claim(db: Database, printer: str, *, now: dt.datetime, expire_s: float
         if is_expired(job.created_at, at, expire_s):
             return None
         await _set(job.id, now, status=JobStatus.SENDING, attempts=job.attempts + 1)
-    return await get_job(job.id)
+    return msgspec.structs.replace(job, status=JobStatus.SENDING, attempts=job.attempts + 1)
 
 
 async def next_due(printer: str) -> dt.datetime | None:
@@ -198,7 +204,9 @@ async def payload_of(job_id: int) -> bytes:
     return bytes(rows[0]["payload"] or b"") if rows else b""
 
 
-async def mark_printed(job_id: int, *, now: dt.datetime, state: str) -> None:
+async def mark_printed(job_id: int, *, now: dt.datetime, state: str, content: str | None = None) -> None:
+    """Printed: one write, with what the ticket said (the bytes are only kept for a retry)."""
+    values: dict[str, Any] = {"content": content} if content is not None else {}
     await _set(
         job_id,
         now,
@@ -206,6 +214,7 @@ async def mark_printed(job_id: int, *, now: dt.datetime, state: str) -> None:
         printed_at=convert.utc(now),
         printer_state=state,
         last_error=None,
+        **values,
     )
 
 

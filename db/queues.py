@@ -7,6 +7,7 @@ number (the counter row's lock serialises them on PostgreSQL; SQLite's IMMEDIATE
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 import zoneinfo
@@ -15,13 +16,13 @@ from typing import Any
 
 import msgspec
 
-from db import convert, emergencies, print_jobs
+from db import convert, print_jobs
 from db.counters import next_value
 from db.engine import Database, write_transaction
-from db.tables import FamilyDoctorTeam, QueueTicket, Resident
-from db.visits import move_visit, visit_row
+from db.tables import FamilyDoctorTeam, QueueTicket, Visit, VisitEvent
 from flows.errors import Conflict, NotFound
 from flows.model import Move, MoveRequest, Step
+from flows.model import Visit as VisitStruct
 from flows.queue import (
     ACTIVE,
     ON_BOARD,
@@ -35,6 +36,7 @@ from flows.queue import (
     TicketMoveRequest,
     TicketStatus,
     TicketStatusView,
+    TriageDecision,
     TriageRequest,
     find_queue,
     label,
@@ -42,6 +44,7 @@ from flows.queue import (
     resolve_queues,
     triage,
 )
+from flows.visit import advance
 
 _COLUMNS = (
     "id, visit, resident, queue, queue_date, number, prefix, priority, emergency, priority_reason, status, "
@@ -114,27 +117,65 @@ async def _ahead(queue_id: str, day: dt.date, priority: int) -> int:
     return int(rows[0]["n"])
 
 
-async def issue_ticket(
-    db: Database,
-    request: TriageRequest,
-    *,
-    queues: Sequence[QueueDef],
-    actor_id: int,
-    now: dt.datetime,
-    zone: zoneinfo.ZoneInfo,
-) -> IssuedTicket:
-    """Triage a visit and hand out its ticket, with a print job, in one transaction.
+class Stale(Conflict):
+    """What an issue was prepared on changed before it committed (another terminal moved the visit, an
+    emergency was raised, the same ticket was issued): prepare again."""
 
-    Asking again for the same queue the same day returns the same ticket and queues a reprint (a lost
-    ticket). A visit at the triage step moves on to diagnosis with the same commit."""
-    at = convert.utc(now)
+
+@dataclasses.dataclass(frozen=True)
+class PreparedTicket:
+    """The reads of an issue, done before the write lock is taken (pooled readers run beside the writer),
+    so the writing transaction is a handful of statements: at the desk's rush hour the single SQLite
+    writer, not the reads, is what every terminal waits for."""
+
+    visit: VisitStruct
+    decision: TriageDecision
+    existing: Ticket | None
+    ahead: int  # people before the new ticket when prepared (a few ms before it commits)
+    day: dt.date
+    moves_visit: bool  # the visit is at triage: the ticket is its triage move
+    events: int  # the visit's step events so far (the triage event's seq is one more)
+
+
+async def prepare_ticket(
+    request: TriageRequest, *, queues: Sequence[QueueDef], now: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> PreparedTicket:
+    rows = await QueueTicket.raw(
+        f"SELECT {convert.VISIT_COLUMNS}, "
+        "EXISTS (SELECT 1 FROM emergency_flag e WHERE e.visit = visit.id AND e.status = 'open') AS emergency_open, "
+        "(SELECT COUNT(*) FROM visit_event ve WHERE ve.visit = visit.id) AS events "
+        "FROM visit WHERE id = {}",
+        request.visit_id,
+    )
+    if not rows:
+        raise NotFound(
+            f"no visit with id {request.visit_id}", field="visit_id", details={"id": request.visit_id}
+        )
+    visit = convert.visit(rows[0])
+    emergency_open = bool(rows[0]["emergency_open"])
+    decision = triage(visit, queues, emergency_open=emergency_open, request=request)
     day = now.astimezone(zone).date()
+    existing = await _ticket_of(visit.resident_id, decision.queue.id, day)
+    ahead = 0 if existing is not None else await _ahead(decision.queue.id, day, decision.priority)
+    return PreparedTicket(
+        visit=visit,
+        decision=decision,
+        existing=existing,
+        ahead=ahead,
+        day=day,
+        moves_visit=visit.step is Step.TRIAGE and not emergency_open,
+        events=int(rows[0]["events"]),
+    )
+
+
+async def commit_ticket(
+    db: Database, prepared: PreparedTicket, *, actor_id: int, now: dt.datetime
+) -> IssuedTicket:
+    """The writes of an issue, in one transaction: number, ticket, print job, and the visit's triage move.
+    Raises Stale when the prepared reads no longer hold."""
+    at = convert.utc(now)
+    decision, existing = prepared.decision, prepared.existing
     async with write_transaction(db):
-        visit = await visit_row(request.visit_id)
-        emergency_open = await emergencies.has_open(visit.id)
-        decision = triage(visit, queues, emergency_open=emergency_open, request=request)
-        queue = decision.queue
-        existing = await _ticket_of(visit.resident_id, queue.id, day)
         if existing is not None and existing.status in ACTIVE:
             job = await print_jobs.queue_job(existing.id, kind="reprint", requested_by=actor_id, now=now)
             return IssuedTicket(ticket=existing, print_job_id=job, reprint=True, why=decision.why)
@@ -142,41 +183,106 @@ async def issue_ticket(
             # Seen and finished (or cancelled) today, back again: the same number, back in line.
             ticket = await _reopen(existing, decision.priority, decision.emergency, actor_id=actor_id, at=at)
         else:
-            ahead = await _ahead(queue.id, day, decision.priority)
-            number = await next_value(f"ticket:{queue.id}:{day.isoformat()}")
-            rows = await QueueTicket.insert(
-                QueueTicket(
-                    visit=visit.id,
-                    resident=visit.resident_id,
-                    queue=queue.id,
-                    queue_date=day,
-                    number=number,
-                    prefix=queue.prefix,
-                    priority=decision.priority,
-                    emergency=decision.emergency,
-                    priority_reason=decision.override_reason,
-                    status=TicketStatus.WAITING.value,
-                    room=queue.room,
-                    created_at=at,
-                    issued_by=actor_id,
-                    order_at=at,
-                    ahead_at_issue=ahead,
-                    public_token=secrets.token_urlsafe(9),  # 12 characters: a short QR payload
-                    updated_at=at,
-                )
-            )
-            ticket = await get_ticket(rows[0]["id"])
-        job = await print_jobs.queue_job(ticket.id, kind="ticket", requested_by=actor_id, now=now)
-        if visit.step is Step.TRIAGE and not emergency_open and visit.closed_at is None:
-            # The triage move of the visit (flows.visit): the ticket is its outcome, so they commit together.
-            await move_visit(
-                db,
-                visit.id,
-                MoveRequest(move=Move.TRIAGE, expected_step=Step.TRIAGE),
+            ticket = await _insert(
+                prepared.visit.id,
+                prepared.visit.resident_id,
+                decision.queue,
+                prepared.day,
+                priority=decision.priority,
+                emergency=decision.emergency,
+                reason=decision.override_reason,
+                ahead=prepared.ahead,
                 actor_id=actor_id,
-                now=now,
+                at=at,
             )
+        job = await print_jobs.queue_job(ticket.id, kind="ticket", requested_by=actor_id, now=now)
+        if prepared.moves_visit:
+            await _triage_move(prepared, actor_id=actor_id, now=at)
     return IssuedTicket(ticket=ticket, print_job_id=job, reprint=False, why=decision.why)
+
+
+async def _insert(
+    visit_id: int,
+    resident_id: int,
+    queue: QueueDef,
+    day: dt.date,
+    *,
+    priority: int,
+    emergency: bool,
+    reason: str | None,
+    ahead: int,
+    actor_id: int,
+    at: dt.datetime,
+) -> Ticket:
+    number = await next_value(f"ticket:{queue.id}:{day.isoformat()}")
+    rows = await QueueTicket.insert(
+        QueueTicket(
+            visit=visit_id,
+            resident=resident_id,
+            queue=queue.id,
+            queue_date=day,
+            number=number,
+            prefix=queue.prefix,
+            priority=priority,
+            emergency=emergency,
+            priority_reason=reason,
+            status=TicketStatus.WAITING.value,
+            room=queue.room,
+            created_at=at,
+            issued_by=actor_id,
+            order_at=at,
+            ahead_at_issue=ahead,
+            public_token=secrets.token_urlsafe(9),  # 12 characters: a short QR payload
+            updated_at=at,
+        )
+    ).returning(QueueTicket.id)
+    return Ticket(
+        id=rows[0]["id"],
+        visit_id=visit_id,
+        resident_id=resident_id,
+        queue_id=queue.id,
+        queue_date=day,
+        number=number,
+        label=label(queue.prefix, number),
+        priority=priority,
+        emergency=emergency,
+        priority_reason=reason,
+        status=TicketStatus.WAITING,
+        room=queue.room,
+        issued_at=at,
+        issued_by=actor_id,
+        order_at=at,
+        ahead_at_issue=ahead,
+    )
+
+
+async def _triage_move(prepared: PreparedTicket, *, actor_id: int, now: dt.datetime) -> None:
+    """The visit's triage move (flows.visit decides it), guarded by the step and the emergency gate read
+    when prepared: if either changed meanwhile, Stale, and the whole issue rolls back."""
+    moved = advance(prepared.visit, MoveRequest(move=Move.TRIAGE), actor_id=actor_id, now=now)
+    event = msgspec.structs.replace(moved.events[-1], seq=prepared.events + 1)
+    updated = await Visit.raw(
+        "UPDATE visit SET step = {}, updated_at = {} WHERE id = {} AND step = {} AND NOT EXISTS "
+        "(SELECT 1 FROM emergency_flag e WHERE e.visit = visit.id AND e.status = 'open') RETURNING id",
+        moved.step.value,
+        now,
+        prepared.visit.id,
+        Step.TRIAGE.value,
+    )
+    if not updated:
+        raise Stale(f"visit {prepared.visit.id} changed while its ticket was issued", field="visit_id")
+    await VisitEvent.insert(
+        VisitEvent(
+            visit=prepared.visit.id,
+            seq=event.seq,
+            move=event.move.value,
+            from_step=event.from_step.value,
+            to_step=event.to_step.value,
+            actor=actor_id,
+            at=event.at,
+            reason=None,
+        )
+    )
 
 
 async def _reopen(
@@ -280,29 +386,18 @@ async def _transfer_into(ticket: Ticket, queue: QueueDef, *, actor_id: int, at: 
     if existing is not None:
         target = await _reopen(existing, ticket.priority, ticket.emergency, actor_id=actor_id, at=at)
     else:
-        number = await next_value(f"ticket:{queue.id}:{ticket.queue_date.isoformat()}")
-        rows = await QueueTicket.insert(
-            QueueTicket(
-                visit=ticket.visit_id,
-                resident=ticket.resident_id,
-                queue=queue.id,
-                queue_date=ticket.queue_date,
-                number=number,
-                prefix=queue.prefix,
-                priority=ticket.priority,
-                emergency=ticket.emergency,
-                priority_reason=ticket.priority_reason,
-                status=TicketStatus.WAITING.value,
-                room=queue.room,
-                created_at=at,
-                issued_by=actor_id,
-                order_at=at,
-                ahead_at_issue=await _ahead(queue.id, ticket.queue_date, ticket.priority),
-                public_token=secrets.token_urlsafe(9),
-                updated_at=at,
-            )
+        target = await _insert(
+            ticket.visit_id,
+            ticket.resident_id,
+            queue,
+            ticket.queue_date,
+            priority=ticket.priority,
+            emergency=ticket.emergency,
+            reason=ticket.priority_reason,
+            ahead=await _ahead(queue.id, ticket.queue_date, ticket.priority),
+            actor_id=actor_id,
+            at=at,
         )
-        target = await get_ticket(rows[0]["id"])
     await print_jobs.queue_job(target.id, kind="ticket", requested_by=actor_id, now=at)
     return target
 
@@ -427,6 +522,12 @@ async def public_token_of(ticket_id: int) -> str:
 
 async def ticket_for_print(ticket_id: int) -> tuple[Ticket, str, str]:
     """The ticket, its public token and the resident's name (masked by the caller before printing)."""
-    ticket = await get_ticket(ticket_id)
-    names = await Resident.select(Resident.name).where(Resident.id == ticket.resident_id)
-    return ticket, await public_token_of(ticket_id), str(names[0]["name"]) if names else ""
+    cols = ", ".join(f"t.{c.strip()}" for c in _COLUMNS.split(","))
+    rows = await QueueTicket.raw(
+        f"SELECT {cols}, t.public_token, r.name FROM queue_ticket t JOIN resident r ON r.id = t.resident "
+        "WHERE t.id = {}",
+        ticket_id,
+    )
+    if not rows:
+        raise NotFound(f"no ticket with id {ticket_id}", field="ticket_id")
+    return _ticket(rows[0]), str(rows[0]["public_token"]), str(rows[0]["name"])

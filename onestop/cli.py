@@ -72,7 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     devices.add_parser("list", help="what is attached and whether it answers")
     printer = sub.add_parser("printer", help="the ticket printer").add_subparsers(dest="printer_command")
     printer.required = True
-    printer.add_parser("test", help="print a test ticket and report the printer's status")
+    ptest = printer.add_parser("test", help="print a test ticket and report the printer's status")
+    ptest.add_argument(
+        "--url", help="another printer than [printer] url (tcp://, serial://, usb://, file://, preview://)"
+    )
+    ptest.add_argument("--status-only", action="store_true", help="only ask the status; print nothing")
     return p
 
 
@@ -189,6 +193,15 @@ def _cmd_all(settings: Settings, args: argparse.Namespace) -> int:
     return launcher.everything(settings)
 
 
+def _cmd_printer(settings: Settings, args: argparse.Namespace) -> int:
+    from onestop.printercommand import printer_test
+
+    printed, lines = printer_test(settings, url=args.url, dry_run=args.status_only)
+    for line in lines:
+        print(line)
+    return 0 if printed else EXIT_FAILED
+
+
 def _not_yet(feature: str, issue: str) -> Callable[[Settings, argparse.Namespace], int]:
     def handler(settings: Settings, args: argparse.Namespace) -> int:
         print(f"onestop: {feature} is not available yet (it arrives with the {issue} issue)", file=sys.stderr)
@@ -207,7 +220,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "config": _cmd_config,
     "demo-data": _cmd_demo_data,
     "devices": _not_yet("the device list", "measurement devices"),
-    "printer": _not_yet("the printer test", "queues and ticket printer"),
+    "printer": _cmd_printer,
 }
 
 if __name__ == "__main__":

@@ -250,7 +250,8 @@ def _check_url(key: str, url: str, schemes: set[str], *, need_host: bool = False
     if parts.scheme not in schemes:
         raise ConfigError(f"{key}: malformed URL {url!r}: scheme must be one of {', '.join(sorted(schemes))}")
     try:
-        port = parts.port
+        # usb://VID:PID carries hex ids where a port would be (usb://04b8:0e15): not a port to check.
+        port = parts.port if parts.scheme != "usb" else None
     except ValueError:
         raise ConfigError(f"{key}: malformed URL {url!r}: bad port") from None
     if need_host and not parts.hostname:

@@ -289,7 +289,7 @@ def tickets_in(data: bytes) -> list[list[Token]]:
 def image_matches_qr(image: Image, payload: str) -> bool:
     """Whether the raster holds the QR code of `payload`: regenerate its matrix with `qrcode` (any level),
     find the dark bounding box, and compare the centre dot of every module."""
-    import qrcode  # type: ignore[import-untyped]
+    import qrcode
 
     dark_rows = [y for y in range(image.height_dots) if any(image.rows[y])]
     dark_cols = [x for x in range(image.width_dots) if any(image.dark(x, y) for y in dark_rows)]

@@ -145,7 +145,7 @@ def _placed(image: PILImage.Image, width: int, align: Align, *, height: int | No
 
 
 def _qr_image(token: Qr) -> PILImage.Image:
-    import qrcode  # type: ignore[import-untyped]
+    import qrcode
 
     code = qrcode.QRCode(
         error_correction=getattr(qrcode.constants, f"ERROR_CORRECT_{token.ec_level}"), border=0

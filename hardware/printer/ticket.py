@@ -74,7 +74,7 @@ def _new_printer(paper_mm: int) -> Any:
         except OSError:
             pass  # a read-only home: the library falls back to a fresh temporary directory
     # Imported here, not at module level: loading the printer database costs 0.2–0.3 s (DEVICES.md §1).
-    from escpos.printer import Dummy  # type: ignore[import-untyped]
+    from escpos.printer import Dummy
 
     printer = Dummy()
     # An instance-level copy: the profile's class attribute is shared by every default-profile printer.
@@ -121,7 +121,7 @@ class _Page:
     def qr(self, url: str, *, native: bool) -> None:
         if not _QR_PAYLOAD.fullmatch(url):
             raise ValueError(f"QR payload must be 1–200 printable ASCII characters, got {url!r}")
-        from escpos.constants import QR_ECLEVEL_M  # type: ignore[import-untyped]
+        from escpos.constants import QR_ECLEVEL_M
 
         self.printer.set(align="center")
         if native:
@@ -137,7 +137,7 @@ class _Page:
         self.printer.set(align="left")
 
     def _image_module(self, url: str) -> int:
-        import qrcode  # type: ignore[import-untyped]
+        import qrcode
 
         code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=1)
         code.add_data(url)

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from flows.model import Role, Staff
-from onestop.config import DatabaseConfig, Settings
+from onestop.config import BoardConfig, DatabaseConfig, PrinterConfig, Settings
 from tests.api.helpers import PASSWORD, Api
 from tests.support.server import add_staff, bearer, issue_token, live_server
 
 
 @pytest.fixture
-def api(db_config: DatabaseConfig) -> Iterator[Api]:
-    settings = Settings(database=db_config)
+def api_settings(db_config: DatabaseConfig, tmp_path: Path) -> Settings:
+    """The server's settings; a test module overrides this fixture to point the printer elsewhere."""
+    return Settings(
+        database=db_config,
+        printer=PrinterConfig(url=f"preview://{tmp_path / 'tickets'}"),
+        board=BoardConfig(speech="off"),  # the board's own tests speak; the rest stay quiet and fast
+    )
+
+
+@pytest.fixture
+def api(api_settings: Settings) -> Iterator[Api]:
+    settings = api_settings
     # migrate=False: db_config is already migrated, so start-up takes the production path (schema check).
     with live_server(settings, migrate=False) as server:
         staff: dict[Role, Staff] = {}

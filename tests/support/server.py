@@ -106,7 +106,13 @@ def live_server(
     clock = clock or ManualClock(settings.site.timezone)
     app = create_app(settings, clock=clock, migrate=migrate)
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan="on", log_level="warning", access_log=False
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan="on",
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,  # an open board stream must not hold the test's teardown
     )
     server = uvicorn.Server(config)
     loop = asyncio.new_event_loop()
