@@ -106,6 +106,10 @@ class PrintWorker:
 
     async def _run(self) -> None:
         while True:
+            # Cleared BEFORE looking for work: a job queued while we look sets it again, so the wait
+            # below returns at once. (Cleared after looking, a wake in between was lost until the next
+            # idle check: a ticket stuck for idle_check_s.)
+            self._wake.clear()
             try:
                 worked = await self._one()
             except asyncio.CancelledError:
@@ -128,7 +132,6 @@ class PrintWorker:
         wait = self.settings.printer.idle_check_s
         if due is not None:
             wait = max(0.05, min(wait, (due - self.clock()).total_seconds()))
-        self._wake.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=wait)
 

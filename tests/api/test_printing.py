@@ -257,3 +257,16 @@ def _api(server: Any) -> Api:
         anon=httpx.Client(base_url=server.base_url, timeout=10),
         staff=staff,
     )
+
+
+def test_each_ticket_prints_at_once_without_waiting_for_the_idle_check(
+    db_config: DatabaseConfig, fake_printer: FakePrinter
+) -> None:
+    """A wake-up lost between 'no job found' and the wait would leave a ticket for idle_check_s (60 s
+    here): one after another, each must reach the printer within a few seconds."""
+    settings = printer_settings(db_config, fake_printer.url, idle_check_s=60.0)
+    with live_server(settings, migrate=False) as server:
+        api = _api(server)
+        for seq in range(50, 62):
+            job_id = issue(api, to_triage(api, seq)["id"])["print_job_id"]
+            wait_for("printed", lambda j=job_id: job(api.nurse, j)["status"] == "printed", 3.0)
