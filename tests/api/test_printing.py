@@ -268,5 +268,9 @@ def test_each_ticket_prints_at_once_without_waiting_for_the_idle_check(
     with live_server(settings, migrate=False) as server:
         api = _api(server)
         for seq in range(50, 62):
-            job_id = issue(api, to_triage(api, seq)["id"])["print_job_id"]
-            wait_for("printed", lambda j=job_id: job(api.nurse, j)["status"] == "printed", 3.0)
+            job_id: int = issue(api, to_triage(api, seq)["id"])["print_job_id"]
+
+            def printed(job_id: int = job_id) -> bool:
+                return bool(job(api.nurse, job_id)["status"] == "printed")
+
+            wait_for("printed", printed, 3.0)
