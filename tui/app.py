@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
 import msgspec
+from textual import work
 from textual.app import App
 from textual.binding import BindingsMap
 from textual.reactive import var
@@ -17,7 +18,7 @@ from textual.screen import Screen
 
 from flows.model import SessionToken
 from tui import i18n
-from tui.client import ApiClient, Health
+from tui.client import ApiClient, Health, PrinterReport
 from tui.keys import bindings
 from tui.screens.login import LoginScreen
 from tui.state import Connection, DeskStatus
@@ -25,7 +26,10 @@ from tui.state import Connection, DeskStatus
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from textual.timer import Timer
+
 _DESK = "desk"
+PRINTER_POLL_S = 15.0  # the header's printer state: paper near end shows before the next ticket fails
 _LOGIN = "login"
 
 
@@ -79,6 +83,7 @@ class OnestopApp(App[None]):
         self.client = ApiClient(server)
         self.session: SessionToken | None = None
         self._exit_when_ready = exit_when_ready
+        self._printer_timer: Timer | None = None
         self.set_reactive(OnestopApp.status, DeskStatus(site=_host(server), station=station))
 
     def on_ready(self) -> None:
@@ -110,9 +115,33 @@ class OnestopApp(App[None]):
             connection=Connection.ONLINE,
         )
         self.switch_mode(_DESK)
+        self._watch_printer()
+
+    # --- the ticket printer: asked every PRINTER_POLL_S while someone is logged in -----------------------
+
+    def _watch_printer(self) -> None:
+        if self._printer_timer is None:
+            self._printer_timer = self.set_interval(PRINTER_POLL_S, self.poll_printer)
+        self.poll_printer()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="printer")
+    def poll_printer(self) -> None:
+        try:
+            report = self.client.printer()
+        except Exception:  # the connection indicator already tells of an API outage; never interrupt the desk
+            return
+        self.call_from_thread(self.note_printer, report)
+
+    def note_printer(self, report: PrinterReport) -> None:
+        self.status = msgspec.structs.replace(
+            self.status, printer=report.state, printer_offered=report.offered
+        )
 
     def end_session(self, reason: str) -> None:
         """Back to the login screen (expired token); the desk mode starts afresh at the next login."""
+        if self._printer_timer is not None:
+            self._printer_timer.stop()
+            self._printer_timer = None
         self.session = None
         self.client.token = None
         self.status = msgspec.structs.replace(self.status, user=None)

@@ -35,6 +35,16 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
     site: str | None = None
 
 
+class PrinterReport(msgspec.Struct, frozen=True, kw_only=True):
+    """The ticket printer as the API reports it (GET /api/v1/printer); the fields the header shows."""
+
+    state: str
+    detail: str
+    can_print: bool
+    queued: int = 0
+    offered: int = 0  # tickets that did not print for sure: waiting for staff to reprint
+
+
 class ApiClientError(Exception):
     """The API refused a request (its ApiError body) or answered with something that is not JSON we know."""
 
@@ -101,6 +111,9 @@ class ApiClient:
 
     def resident_summary(self, resident_id: int) -> ResidentSummary:
         return self._call("GET", f"/api/v1/residents/{resident_id}/summary", ResidentSummary)
+
+    def printer(self) -> PrinterReport:
+        return self._call("GET", "/api/v1/printer", PrinterReport)
 
     def close(self) -> None:
         with self._lock:

@@ -1,4 +1,4 @@
-"""What the header shows on every screen: site, user, station and whether the API answers."""
+"""What the header shows on every screen: site, user, station, whether the API answers, the printer."""
 
 from __future__ import annotations
 
@@ -18,3 +18,5 @@ class DeskStatus(msgspec.Struct, frozen=True, kw_only=True):
     station: str
     user: str | None = None
     connection: Connection = Connection.UNKNOWN
+    printer: str | None = None  # the printer's state (api: hardware.printer.errors.PrinterState), once asked
+    printer_offered: int = 0  # tickets waiting for staff to reprint

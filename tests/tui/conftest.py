@@ -17,7 +17,7 @@ from db.engine import Database
 from db.staff import create_team
 from flows.identity import make_id_number
 from flows.model import Role, Sex
-from onestop.config import DatabaseConfig, Settings
+from onestop.config import BoardConfig, DatabaseConfig, PrinterConfig, Settings
 from tests.support.server import add_staff, bearer, live_server, login
 from tests.tui.helpers import DeskApi, Resident
 
@@ -90,9 +90,19 @@ async def _clinical_record(db: Database, resident_id: int, staff_id: int, now: d
 
 
 @pytest.fixture
-def desk_api(db_config: DatabaseConfig) -> Iterator[DeskApi]:
+def desk_settings(db_config: DatabaseConfig, tmp_path: Path) -> Settings:
+    """The API's settings for the desk tests; a test module overrides it (e.g. a faulty printer)."""
+    return Settings(
+        database=db_config,
+        printer=PrinterConfig(url=f"preview://{tmp_path / 'tickets'}"),
+        board=BoardConfig(speech="off"),
+    )
+
+
+@pytest.fixture
+def desk_api(desk_settings: Settings) -> Iterator[DeskApi]:
     """The real API on loopback over `db_config`, a nurse account, three residents in one household."""
-    with live_server(Settings(database=db_config)) as server:
+    with live_server(desk_settings) as server:
         staff = add_staff(server, "nurse1", Role.NURSE, PASSWORD, display_name="王护士")
         token = login(server.base_url, "nurse1", PASSWORD)
         with httpx.Client(base_url=server.base_url, headers=bearer(token), timeout=10) as client:

@@ -1,4 +1,4 @@
-"""The header line on every screen: site │ user │ station │ API connection state."""
+"""The header line on every screen: site │ user │ station │ API connection state │ ticket printer."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.state import Connection, DeskStatus
 
 _CONNECTION = {
@@ -14,6 +14,22 @@ _CONNECTION = {
     Connection.ONLINE: "●",
     Connection.OFFLINE: "✕",
 }
+
+
+# The printer states the API reports (hardware.printer.errors.PrinterState), in the desk's words.
+_PRINTER = {
+    "ready": N_("printer ready"),
+    "paper_near_end": N_("paper near end"),
+    "paper_out": N_("printer out of paper"),
+    "cover_open": N_("printer cover open"),
+    "offline": N_("printer offline"),
+    "error": N_("printer error"),
+    "no_answer": N_("printer does not answer"),
+    "refused": N_("printer unreachable"),
+    "disconnected": N_("printer connection lost"),
+    "unknown": N_("preview printer"),
+}
+_PRINTER_OK = frozenset({"ready", "unknown"})
 
 
 class StatusBar(Horizontal):
@@ -25,6 +41,7 @@ class StatusBar(Horizontal):
         yield Label(id="status-user", markup=False)
         yield Label(id="status-station", markup=False)
         yield Label(id="status-connection", markup=False)
+        yield Label(id="status-printer", markup=False)
 
     def on_mount(self) -> None:
         self.watch(self.app, "status", self._show)
@@ -42,3 +59,9 @@ class StatusBar(Horizontal):
         conn.update(f"{_CONNECTION[status.connection]} {words[status.connection]}")
         for state in Connection:
             conn.set_class(state is status.connection, f"-{state.value}")
+        printer = self.query_one("#status-printer", Label)
+        said = _(_PRINTER.get(status.printer, status.printer)) if status.printer else ""
+        if status.printer_offered:
+            said += " " + _("{count} to reprint").format(count=status.printer_offered)
+        printer.update(said)
+        printer.set_class(status.printer is not None and status.printer not in _PRINTER_OK, "-warning")
