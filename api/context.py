@@ -59,9 +59,7 @@ class ApiContext:
             for q in self.settings.queues
         ]
         self.calls = CallAnnouncer.from_config(self.settings.board)
-        self.printer = PrintWorker(
-            settings=self.settings, clock=self.clock, queue_specs=self.queue_specs, queues=self.queues
-        )
+        self.printer = PrintWorker(settings=self.settings, clock=self.clock, queues=self.queues)
 
     async def queues(self) -> list[QueueDef]:
         """The site's queues: the configured ones and one per family doctor team. Read again after

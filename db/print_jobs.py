@@ -16,7 +16,7 @@ from db import convert
 from db.engine import Database, write_transaction
 from db.tables import PrintJob
 from flows.errors import Conflict, NotFound
-from flows.printing import OFFERED, JobKind, JobStatus, is_expired
+from flows.printing import JobKind, JobStatus, is_expired
 from flows.printing import PrintJob as JobStruct
 from flows.queue import label
 
@@ -233,8 +233,10 @@ async def mark_failed(
     )
 
 
-async def offered_count() -> int:
+async def count_jobs(statuses: Sequence[JobStatus]) -> int:
+    """How many jobs are in these states (print_job.status is indexed)."""
     rows = await PrintJob.raw(
-        "SELECT COUNT(*) AS n FROM print_job WHERE status IN ({}, {})", *[s.value for s in sorted(OFFERED)]
+        f"SELECT COUNT(*) AS n FROM print_job WHERE status IN ({', '.join('{}' for _ in statuses)})",
+        *(s.value for s in statuses),
     )
     return int(rows[0]["n"])

@@ -51,7 +51,8 @@ _COLUMNS = (
     "room, created_at, issued_by, order_at, called_at, calls, started_at, finished_at, transferred_to, "
     "ahead_at_issue"
 )
-_ACTIVE_SQL = ", ".join(f"'{s.value}'" for s in sorted(ACTIVE))
+# The call order of flows.queue: priority first, then arrival, then number (queue_ticket_call index).
+CALL_ORDER = "priority DESC, order_at, number"
 _BOARD_SQL = ", ".join(f"'{s.value}'" for s in sorted(ON_BOARD))
 
 
@@ -311,7 +312,7 @@ async def call_next(db: Database, queue_id: str, *, day: dt.date, now: dt.dateti
         async with write_transaction(db):
             rows = await QueueTicket.raw(
                 f"SELECT {_COLUMNS} FROM queue_ticket WHERE queue = {{}} AND queue_date = {{}} "
-                "AND status = 'waiting' ORDER BY priority DESC, order_at, number LIMIT 1",
+                f"AND status = 'waiting' ORDER BY {CALL_ORDER} LIMIT 1",
                 queue_id,
                 day,
             )
@@ -415,8 +416,7 @@ async def list_tickets(
         where.append("status IN (" + ", ".join("{}" for _ in statuses) + ")")
         args.extend(s.value for s in statuses)
     rows = await QueueTicket.raw(
-        f"SELECT {_COLUMNS} FROM queue_ticket WHERE {' AND '.join(where)} "
-        "ORDER BY queue, priority DESC, order_at, number",
+        f"SELECT {_COLUMNS} FROM queue_ticket WHERE {' AND '.join(where)} ORDER BY queue, {CALL_ORDER}",
         *args,
     )
     return [_ticket(r) for r in rows]

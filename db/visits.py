@@ -15,6 +15,7 @@ from db.tables import FamilyDoctorTeam, QueueTicket, Resident, Staff, Visit, Vis
 from flows.errors import Conflict, NotFound
 from flows.model import Move, MoveRequest, Step, StepEvent
 from flows.model import Visit as VisitStruct
+from flows.queue import CANCELLABLE, TicketStatus
 from flows.visit import advance, allowed_moves
 
 _EVENT_COLUMNS = "visit, seq, move, from_step, to_step, actor, at, reason"
@@ -160,12 +161,15 @@ async def _leave_queues(visit_id: int, now: dt.datetime) -> None:
     """A cancelled visit leaves every queue it still waits in, so "people ahead" stays true for the rest
     (a ticket already in service finishes in the room)."""
     at = convert.utc(now)
+    statuses = sorted(CANCELLABLE)
     await QueueTicket.raw(
-        "UPDATE queue_ticket SET status = 'cancelled', finished_at = {}, updated_at = {} "
-        "WHERE visit = {} AND status IN ('waiting', 'called', 'recalled', 'skipped')",
+        "UPDATE queue_ticket SET status = {}, finished_at = {}, updated_at = {} "
+        f"WHERE visit = {{}} AND status IN ({', '.join('{}' for _ in statuses)})",
+        TicketStatus.CANCELLED.value,
         at,
         at,
         visit_id,
+        *(s.value for s in statuses),
     )
 
 

@@ -15,15 +15,15 @@ priority; everyone else to general practice; a visit with an open emergency to t
 have joined, with a visible mark, so a doctor sees the resident before the emergency referral. Staff may
 override queue or priority with a reason (kept on the ticket and audited).
 
-Call order: priority first (higher first), then arrival (`order_at`: issue time, reset when a skipped ticket
-is re-queued or a ticket arrives by transfer), then number.
+Call order (db.queues.CALL_ORDER, in SQL where the tickets are): priority first (higher first), then arrival
+(`order_at`: issue time, reset when a skipped ticket is re-queued or a ticket arrives by transfer), then
+number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -98,8 +98,8 @@ TICKET_TRANSITIONS: Final[dict[tuple[TicketStatus, TicketMove], TicketStatus]] =
 ACTIVE: Final = frozenset({T.WAITING, T.CALLED, T.RECALLED, T.IN_SERVICE, T.SKIPPED})
 ON_BOARD: Final = frozenset({T.CALLED, T.RECALLED})  # what the waiting-room board shows
 REASON_REQUIRED: Final = frozenset({M.CANCEL, M.TRANSFER})
-
-_PREFIX = re.compile(r"[A-Z]{1,2}")
+# What a cancelled visit takes out of the queues: every status the table lets `cancel` leave.
+CANCELLABLE: Final = frozenset(status for (status, move) in TICKET_TRANSITIONS if move is M.CANCEL)
 
 
 class QueueDef(Struct, frozen=True, kw_only=True):
@@ -213,12 +213,6 @@ class IssuedTicket(Struct, frozen=True, kw_only=True):
 def label(prefix: str, number: int) -> str:
     """A001 … A999, then A1000: three digits at least, never truncated."""
     return f"{prefix}{number:03d}"
-
-
-def check_prefix(prefix: str, where: str) -> str:
-    if not _PREFIX.fullmatch(prefix):
-        raise InvalidInput(f"{where}: a queue prefix is 1–2 capital letters, got {prefix!r}", field=where)
-    return prefix
 
 
 # Letters for team queues the configuration does not name: in team-id order, skipping the letters the
@@ -407,16 +401,6 @@ def move_ticket(ticket: Ticket, request: TicketMoveRequest, *, now: dt.datetime)
 
 def allowed_ticket_moves(status: TicketStatus) -> tuple[TicketMove, ...]:
     return tuple(move for (frm, move) in TICKET_TRANSITIONS if frm is status)
-
-
-def call_order_key(ticket: Ticket) -> tuple[int, dt.datetime, int]:
-    """Priority first, then arrival, then number (the SQL orders by the same three columns)."""
-    return (-ticket.priority, ticket.order_at, ticket.number)
-
-
-def next_to_call(tickets: Iterable[Ticket]) -> Ticket | None:
-    waiting = [t for t in tickets if t.status is T.WAITING]
-    return min(waiting, key=call_order_key) if waiting else None
 
 
 def call_phrase(ticket_label: str, room: str) -> str:

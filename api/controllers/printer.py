@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
+import msgspec
 from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -40,10 +41,11 @@ class PrinterController(Controller):
     async def status(self, *, state: State) -> PrinterReport:
         ctx = context_of(state)
         report = await ctx.printer.check()
-        queued = await print_jobs.list_jobs(statuses=(JobStatus.QUEUED, JobStatus.SENDING), limit=500)
-        import msgspec
-
-        return msgspec.structs.replace(report, queued=len(queued), offered=await print_jobs.offered_count())
+        return msgspec.structs.replace(
+            report,
+            queued=await print_jobs.count_jobs((JobStatus.QUEUED, JobStatus.SENDING)),
+            offered=await print_jobs.count_jobs(sorted(OFFERED)),
+        )
 
     @post(
         "/printer/test",

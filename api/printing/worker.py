@@ -28,11 +28,11 @@ import msgspec
 
 from db import print_jobs
 from db.engine import Database
-from db.queues import site_queues, ticket_for_print
+from db.queues import ticket_for_print
 from flows.identity import mask_name
 from flows.printing import JobKind, retry_delay
 from flows.printing import PrintJob as JobStruct
-from flows.queue import QueueDef, QueueSpec, find_queue
+from flows.queue import QueueDef, find_queue
 from onestop.config import Settings
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class PrinterReport(msgspec.Struct, frozen=True, kw_only=True):
 class PrintWorker:
     settings: Settings
     clock: Clock
-    queue_specs: list[QueueSpec]
+    queues: Callable[[], Awaitable[list[QueueDef]]]  # the API's site queues (cached there)
     printer: str = "default"
     report: PrinterReport | None = None
     _db: Database | None = None
@@ -70,7 +70,6 @@ class PrintWorker:
     _task: asyncio.Task[None] | None = None
     _last_check: dt.datetime | None = None
     _last_sweep: dt.datetime | None = None
-    queues: Callable[[], Awaitable[list[QueueDef]]] | None = None  # the API's cached site queues
 
     # --- life ----------------------------------------------------------------------------------------
 
@@ -262,8 +261,7 @@ class PrintWorker:
             )
             return data, None
         ticket, token, name = await ticket_for_print(job.ticket_id)
-        queues = await self.queues() if self.queues is not None else await site_queues(self.queue_specs)
-        queue = find_queue(queues, ticket.queue_id)
+        queue = find_queue(await self.queues(), ticket.queue_id)
         content = TicketContent(
             site_name=self.settings.site.name,
             label=ticket.label,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,35 @@ class Api:
     admin: httpx.Client
     anon: httpx.Client  # no token
     staff: dict[Role, Staff]
+
+
+@contextlib.contextmanager
+def api_of(server: LiveServer, suffix: str = "1") -> Iterator[Api]:
+    """Staff of every role (username = role + suffix) logged in to a running server; clients closed after."""
+    from tests.support.server import add_staff, bearer, issue_token
+
+    staff: dict[Role, Staff] = {}
+    clients: list[httpx.Client] = []
+    try:
+        for role in Role:
+            username = f"{role.value}{suffix}"
+            staff[role] = add_staff(server, username, role, PASSWORD, display_name=f"{role.value} one")
+            token = issue_token(server, staff[role])
+            clients.append(httpx.Client(base_url=server.base_url, headers=bearer(token), timeout=10))
+        clients.append(httpx.Client(base_url=server.base_url, timeout=10))
+        by_role = dict(zip(Role, clients, strict=False))
+        yield Api(
+            server=server,
+            base_url=server.base_url,
+            nurse=by_role[Role.NURSE],
+            doctor=by_role[Role.DOCTOR],
+            admin=by_role[Role.ADMIN],
+            anon=clients[-1],
+            staff=staff,
+        )
+    finally:
+        for client in clients:
+            client.close()
 
 
 def id_number(seq: int = 1, *, year: int = 1960, sex: Sex = Sex.MALE, region: str = "320923") -> str:

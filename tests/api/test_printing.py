@@ -3,6 +3,7 @@ every ticket issued is printed, none lost, none printed twice; expired jobs wait
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 from collections.abc import Callable, Iterator
@@ -11,13 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from flows.model import Role
 from hardware.printer.decode import Cut, DecodeError, Qr, decode, text_of
 from onestop.config import ApiConfig, BoardConfig, DatabaseConfig, PrinterConfig, Settings
-from tests.api.helpers import PASSWORD, Api
+from tests.api.helpers import Api, api_of
 from tests.api.queueing import issue, to_triage
 from tests.support.fake_printer import FakePrinter, Mode
-from tests.support.server import add_staff, bearer, issue_token, live_server
+from tests.support.server import LiveServer, live_server
 
 PUBLIC = "http://192.168.1.10:8750"
 
@@ -178,8 +178,7 @@ def test_an_expired_job_is_never_replayed_and_staff_reprint_it(
 ) -> None:
     settings = printer_settings(db_config, fake_printer.url, expire_s=1.0)
     fake_printer.set_mode("paper_out")
-    with live_server(settings, migrate=False) as server:
-        api = _api(server)
+    with live_server(settings, migrate=False) as server, _api(server) as api:
         issued = issue(api, to_triage(api, 30)["id"])
         wait_for("expired", lambda: job(api.nurse, issued["print_job_id"])["status"] == "expired")
         offered = api.nurse.get("/api/v1/print-jobs/offered").json()
@@ -203,16 +202,14 @@ def test_a_restart_resumes_queued_jobs_and_never_resends_an_uncertain_one(
 ) -> None:
     settings = printer_settings(db_config, fake_printer.url)
     fake_printer.set_mode("refuse")
-    with live_server(settings, migrate=False) as server:
-        api = _api(server)
+    with live_server(settings, migrate=False) as server, _api(server) as api:
         queued = issue(api, to_triage(api, 40)["id"])["print_job_id"]
         sending = issue(api, to_triage(api, 41)["id"])["print_job_id"]
         wait_for("attempted", lambda: job(api.nurse, queued)["attempts"] >= 1)
     # The API stopped. Say it had been killed while the second job was going out:
     _mark_sending(settings, sending)
     fake_printer.set_mode("ok")
-    with live_server(settings, migrate=False) as server:
-        api = _api(server)
+    with live_server(settings, migrate=False) as server, _api(server) as api:
         wait_for("resumed", lambda: job(api.nurse, queued)["status"] == "printed")
         assert job(api.nurse, sending)["status"] == "uncertain"
         time.sleep(0.5)
@@ -238,25 +235,9 @@ def _mark_sending(settings: Settings, job_id: int) -> None:
 _servers = itertools.count(1)
 
 
-def _api(server: Any) -> Api:
-    """Staff and clients for a server a test started itself (the `api` fixture's, for one server)."""
-    n = next(_servers)
-    staff = {}
-    clients = {}
-    for role in Role:
-        staff[role] = add_staff(server, f"{role.value}{n}x", role, PASSWORD)
-        clients[role] = httpx.Client(
-            base_url=server.base_url, headers=bearer(issue_token(server, staff[role])), timeout=10
-        )
-    return Api(
-        server=server,
-        base_url=server.base_url,
-        nurse=clients[Role.NURSE],
-        doctor=clients[Role.DOCTOR],
-        admin=clients[Role.ADMIN],
-        anon=httpx.Client(base_url=server.base_url, timeout=10),
-        staff=staff,
-    )
+def _api(server: LiveServer) -> contextlib.AbstractContextManager[Api]:
+    """Staff for a server the test started itself (usernames unique across its servers)."""
+    return api_of(server, f"{next(_servers)}x")
 
 
 def test_each_ticket_prints_at_once_without_waiting_for_the_idle_check(
@@ -265,8 +246,7 @@ def test_each_ticket_prints_at_once_without_waiting_for_the_idle_check(
     """A wake-up lost between 'no job found' and the wait would leave a ticket for idle_check_s (60 s
     here): one after another, each must reach the printer within a few seconds."""
     settings = printer_settings(db_config, fake_printer.url, idle_check_s=60.0)
-    with live_server(settings, migrate=False) as server:
-        api = _api(server)
+    with live_server(settings, migrate=False) as server, _api(server) as api:
         for seq in range(50, 62):
             job_id: int = issue(api, to_triage(api, seq)["id"])["print_job_id"]
 

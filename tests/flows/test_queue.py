@@ -12,6 +12,7 @@ from flows.errors import Conflict, InvalidInput, MoveNotAllowed, NotFound
 from flows.model import QueueKind, Step, Visit
 from flows.printing import JobStatus, is_expired, retry_delay
 from flows.queue import (
+    CANCELLABLE,
     OVERRIDE_MAX,
     TICKET_TRANSITIONS,
     Priority,
@@ -27,7 +28,6 @@ from flows.queue import (
     call_phrase,
     label,
     move_ticket,
-    next_to_call,
     resolve_queues,
     triage,
 )
@@ -152,23 +152,13 @@ def test_naive_now_is_a_programming_error() -> None:
 # --- call order -------------------------------------------------------------------------------------------
 
 
-def test_call_order_is_priority_then_arrival_then_number() -> None:
-    early = ticket(id=1, number=1, order_at=NOW)
-    late_signed = ticket(
-        id=2, number=2, priority=int(Priority.SIGNED), order_at=NOW + dt.timedelta(minutes=9)
-    )
-    emergency = ticket(
-        id=3, number=3, priority=int(Priority.EMERGENCY), order_at=NOW + dt.timedelta(minutes=10)
-    )
-    same_time = ticket(id=4, number=4, order_at=NOW)
-    called = ticket(TicketStatus.CALLED, id=5, number=5, priority=200)
-    order = [emergency, late_signed, early, same_time]
-    pool = [same_time, early, late_signed, called, emergency]
-    for expected in order:
-        nxt = next_to_call(pool)
-        assert nxt is expected
-        pool.remove(expected)
-    assert next_to_call(pool) is None  # only a called ticket is left
+def test_cancel_leaves_exactly_the_statuses_the_table_allows() -> None:
+    assert {
+        TicketStatus.WAITING,
+        TicketStatus.CALLED,
+        TicketStatus.RECALLED,
+        TicketStatus.SKIPPED,
+    } == CANCELLABLE
 
 
 def test_labels_keep_three_digits_and_never_truncate() -> None:
