@@ -1,0 +1,1 @@
+"""Measuring devices: pure protocol framers and parsers, serial transports, readers and simulators."""
