@@ -15,6 +15,12 @@ from api.board import ROUTES as BOARD_ROUTES
 from api.context import DEPENDENCIES, ApiContext, Clock, context_of, site_clock
 from api.controllers.audit import AuditController
 from api.controllers.care import CareController
+from api.controllers.devices import (
+    DeviceController,
+    ReadingController,
+    StationController,
+    VisitReadingController,
+)
 from api.controllers.entries import EntryController
 from api.controllers.health import VERSION, HealthController
 from api.controllers.households import HouseholdController
@@ -69,9 +75,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             # The print worker resumes the jobs a stopped API left queued (and marks the one it was
             # sending as uncertain: it may have printed). It needs the schema, so it starts here.
             await ctx.printer.start(db)
+            # The readers start after the schema check: their readings are saved from the first byte.
+            await ctx.devices.start(db, ctx.rules)
             try:
                 yield
             finally:
+                await ctx.devices.stop()
                 await ctx.printer.stop()
                 await ctx.calls.aclose()
         finally:
@@ -105,6 +114,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             IndicatorController,
             QueueController,
             PrinterController,
+            DeviceController,
+            ReadingController,
+            StationController,
+            VisitReadingController,
             AuditController,
             *BOARD_ROUTES,
         ],

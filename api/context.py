@@ -16,6 +16,7 @@ from litestar.di import NamedDependency, Provide
 
 from api.audit import Auditor
 from api.board.announcer import CallAnnouncer
+from api.devices.manager import DeviceManager
 from api.printing.worker import PrintWorker
 from api.throttle import LoginThrottle
 from db.engine import Database
@@ -46,6 +47,7 @@ class ApiContext:
     queue_specs: list[QueueSpec] = field(init=False)
     calls: CallAnnouncer = field(init=False)  # numbers being called → the board (SSE) and the speaker
     printer: PrintWorker = field(init=False)
+    devices: DeviceManager = field(init=False)  # one reader per configured device; readings → visits
     _queues: tuple[float, list[QueueDef]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -60,6 +62,7 @@ class ApiContext:
         ]
         self.calls = CallAnnouncer.from_config(self.settings.board)
         self.printer = PrintWorker(settings=self.settings, clock=self.clock, queues=self.queues)
+        self.devices = DeviceManager(settings=self.settings, clock=self.clock)
 
     async def queues(self) -> list[QueueDef]:
         """The site's queues: the configured ones and one per family doctor team. Read again after
@@ -105,6 +108,10 @@ def provide_login_throttle(state: State) -> LoginThrottle:
     return context_of(state).login_throttle
 
 
+def provide_devices(state: State) -> DeviceManager:
+    return context_of(state).devices
+
+
 def provide_settings(state: State) -> Settings:
     return context_of(state).settings
 
@@ -143,6 +150,7 @@ def provide_auditor(
 DEPENDENCIES: dict[str, Provide] = {
     "auditor": Provide(provide_auditor, sync_to_thread=False),
     "db": Provide(provide_db, sync_to_thread=False),
+    "devices": Provide(provide_devices, sync_to_thread=False),
     "now": Provide(provide_now, sync_to_thread=False),
     "settings": Provide(provide_settings, sync_to_thread=False),
     "login_throttle": Provide(provide_login_throttle, sync_to_thread=False),

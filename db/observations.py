@@ -30,15 +30,19 @@ async def record_entry(
     actor_id: int,
     now: dt.datetime,
     rules: RulesSettings = DEFAULT_RULES,
+    reading_id: int | None = None,
+    observed_at: dt.datetime | None = None,
 ) -> VisitEntryResult:
     """Save the entry's values and symptoms in the visit; an emergency among them raises an open flag.
 
-    Everything is validated before the first write, so a bad value leaves nothing behind."""
+    Everything is validated before the first write, so a bad value leaves nothing behind. `reading_id`
+    and `observed_at` come with a claimed device reading (db.readings.claim): the observations point back
+    at it and carry the time it was measured, not the time it was claimed."""
     values = measurements.with_bmi(measurements.validate(entry.measurements)) if entry.measurements else {}
     symptoms = tuple(dict.fromkeys(s.strip() for s in entry.symptoms))
     if not values and not symptoms:
         raise InvalidInput("give at least one measurement or symptom", field="measurements")
-    at = convert.utc(now)
+    at = convert.utc(observed_at or now)
     async with write_transaction(db):
         visit = await open_visit_of(visit_id)
         findings = check_emergency(
@@ -61,6 +65,7 @@ async def record_entry(
                     unit=unit,
                     source=entry.source.value,
                     device_id=entry.device_id,
+                    reading=reading_id,
                     observed_at=at,
                     recorded_by=actor_id,
                 )

@@ -235,19 +235,29 @@ class Device(Table, tablename="device"):
 
 
 class Reading(Table, tablename="reading"):
-    """One value a device sent, with the raw frame it came in, until a visit claims it."""
+    """One result a device sent (one frame, or one ASTM message per patient), with the raw bytes it came in.
+
+    Kept whether or not a visit claims it, so nothing a device measured is ever lost; a claimed reading
+    becomes observations of that visit (each pointing back here). `result` holds measurement codes in the
+    units of flows.measurements; it is empty for an error reading (the device said the measurement failed),
+    which is shown to the nurse but can never be claimed.
+    """
 
     id: Serial
 
     device = ForeignKey(references=Device, on_delete=KEEP, index=True, null=False)
-    code = Varchar(length=32)  # sbp | dbp | pulse | weight | …
-    value = DoublePrecision()
-    unit = Varchar(length=16)  # converted at the driver boundary; the raw frame keeps the original
+    station = Varchar(length=64)  # the device's station when it measured (devices can be moved)
+    result = JSON()  # {"sbp": 128, "dbp": 82, "pulse": 72}
+    extra = JSON()  # values with no measurement code (impedance, visceral fat rating…), for display
+    error = Text(null=True, default=None)  # the device's own report of a failed measurement
+    subject = Varchar(length=64, null=True, default=None)  # the patient id keyed on the device, if any
     raw_frame = Bytea()
-    measured_at = Timestamptz(index=True)
+    measured_at = Timestamptz()  # when the API received it: devices' own clocks are rarely set
+    device_time = Varchar(length=32, null=True, default=None)  # the device's clock as sent (ISO, no zone)
     stable = Boolean(default=True)
     visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK, index=True)  # claimed by
     claimed_at = Timestamptz(null=True, default=None)
+    claimed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
 
 
 # --- the clinical record --------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The `onestop` command line: parses arguments, loads the configuration, hands over to one layer.
 
 Heavy modules are imported inside each command so `onestop tui` starts as fast as the TUI itself.
-Exit codes: 0 ok, 1 the command failed, 2 bad configuration or usage, 3 not available yet.
+Exit codes: 0 ok, 1 the command failed, 2 bad configuration or usage.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from onestop.config import ConfigError, Settings, load_settings
 
-EXIT_FAILED, EXIT_CONFIG, EXIT_NOT_YET = 1, 2, 3
+EXIT_FAILED, EXIT_CONFIG = 1, 2
 
 
 class CommandError(Exception):
@@ -69,7 +69,11 @@ def _parser() -> argparse.ArgumentParser:
 
     devices = sub.add_parser("devices", help="measurement devices").add_subparsers(dest="devices_command")
     devices.required = True
-    devices.add_parser("list", help="what is attached and whether it answers")
+    dlist = devices.add_parser("list", help="what is attached and whether it answers")
+    dlist.add_argument("--server", help="the API to ask (default: [api] host and port)")
+    dlist.add_argument(
+        "--listen", type=float, default=3.0, help="seconds to listen to each port when the API is not running"
+    )
     printer = sub.add_parser("printer", help="the ticket printer").add_subparsers(dest="printer_command")
     printer.required = True
     ptest = printer.add_parser("test", help="print a test ticket and report the printer's status")
@@ -202,12 +206,13 @@ def _cmd_printer(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if printed else EXIT_FAILED
 
 
-def _not_yet(feature: str, issue: str) -> Callable[[Settings, argparse.Namespace], int]:
-    def handler(settings: Settings, args: argparse.Namespace) -> int:
-        print(f"onestop: {feature} is not available yet (it arrives with the {issue} issue)", file=sys.stderr)
-        return EXIT_NOT_YET
+def _cmd_devices(settings: Settings, args: argparse.Namespace) -> int:
+    from onestop.devicecommand import devices_list
 
-    return handler
+    fine, lines = devices_list(settings, server=args.server, listen_s=args.listen)
+    for line in lines:
+        print(line)
+    return 0 if fine else EXIT_FAILED
 
 
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
@@ -219,7 +224,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "user": _cmd_user,
     "config": _cmd_config,
     "demo-data": _cmd_demo_data,
-    "devices": _not_yet("the device list", "measurement devices"),
+    "devices": _cmd_devices,
     "printer": _cmd_printer,
 }
 

@@ -88,9 +88,16 @@ class BoardConfig(_Section):
 class DeviceConfig(_Section):
     id: str
     kind: str
-    protocol: str
-    url: str
+    protocol: str  # omron-hbp9030 | tanita | scale-line | astm | cms50 (DEVICES.md §2)
+    url: str  # any pyserial URL (/dev/…, socket://, rfc2217://, loop://) or sim:// for the built-in simulator
     station: str
+    # The line settings default to the protocol's; set them for a device that differs (a Tanita WB-110S
+    # talks 2400 7E1). framing is data bits, parity (N/E/O) and stop bits: "8N1", "7E1".
+    baudrate: int | None = None
+    framing: str | None = None
+    # scale-line only: a built-in preset ("st-gs", "w-h") or a regular expression with named groups
+    # (weight, and optionally height, status, unit), for the many vendors' height/weight stations.
+    pattern: str | None = None
 
 
 class TuiConfig(_Section):
@@ -115,6 +122,8 @@ class Settings(_Section):
 
 
 _SECTIONS = {"site", "database", "api", "printer", "tui", "board"}
+DEVICE_PROTOCOLS = frozenset({"omron-hbp9030", "tanita", "scale-line", "astm", "cms50"})
+_FRAMING = re.compile(r"[5-8][NEO](1|1\.5|2)")
 _DEVICE_KINDS = {
     "blood_pressure",
     "height_weight",
@@ -216,6 +225,24 @@ def _check(s: Settings) -> None:
         if dev.id in seen:
             raise ConfigError(f"devices[{i}].id: duplicate device id {dev.id!r}")
         seen.add(dev.id)
+        _check_device(i, dev)
+
+
+def _check_device(i: int, dev: DeviceConfig) -> None:
+    if dev.protocol not in DEVICE_PROTOCOLS:
+        known = ", ".join(sorted(DEVICE_PROTOCOLS))
+        raise ConfigError(f"devices[{i}].protocol: unknown protocol {dev.protocol!r} (known: {known})")
+    for key in ("id", "url", "station"):
+        if not getattr(dev, key).strip():
+            raise ConfigError(f"devices[{i}].{key}: must not be empty")
+    if dev.baudrate is not None and not 300 <= dev.baudrate <= 921600:
+        raise ConfigError(f"devices[{i}].baudrate: expected 300–921600, got {dev.baudrate}")
+    if dev.framing is not None and not _FRAMING.fullmatch(dev.framing):
+        raise ConfigError(
+            f"devices[{i}].framing: expected data bits, parity and stop bits like 8N1 or 7E1, got {dev.framing!r}"
+        )
+    if dev.pattern is not None and dev.protocol != "scale-line":
+        raise ConfigError(f"devices[{i}].pattern: only a scale-line device has a line pattern")
 
 
 _QUEUE_KINDS = {"team", "general_practice", "screening", "pharmacy", "other"}

@@ -20,6 +20,45 @@ from pathlib import Path
 from onestop.config import Settings
 
 DEMO_DIR = Path("var/demo")
+# The demo's simulated devices, all at the desk's station so the nurse sees them feed the visit live. A
+# site's own [[devices]] win: these are added only when the configuration has none.
+DEMO_DEVICES = """
+[[devices]]
+id = "bp-1"
+kind = "blood_pressure"
+protocol = "omron-hbp9030"
+url = "sim://?seed=1&interval=25"
+station = "{station}"
+
+[[devices]]
+id = "scale-1"
+kind = "height_weight"
+protocol = "scale-line"
+pattern = "w-h"
+url = "sim://?seed=2&interval=40"
+station = "{station}"
+
+[[devices]]
+id = "body-1"
+kind = "body_composition"
+protocol = "tanita"
+url = "sim://?seed=3&interval=60"
+station = "{station}"
+
+[[devices]]
+id = "hba1c-1"
+kind = "hba1c"
+protocol = "astm"
+url = "sim://?seed=4&interval=90"
+station = "{station}"
+
+[[devices]]
+id = "spo2-1"
+kind = "spo2"
+protocol = "cms50"
+url = "sim://?seed=5"
+station = "{station}"
+"""
 DEMO_STAFF = (("nurse", "护士小李", "nurse"), ("doctor", "王医生", "doctor"), ("admin", "管理员", "admin"))
 
 
@@ -47,6 +86,8 @@ def demo(settings: Settings, *, residents: int, with_tui: bool = True) -> int:
         "ONESTOP_TUI_SERVER": f"http://{settings.api.host}:{port}",
         "ONESTOP_PRINTER_URL": f"preview://{DEMO_DIR / 'tickets'}",
     }
+    if not settings.devices:
+        env["ONESTOP_CONFIG"] = str(_demo_config(settings.tui.station))
     demo_settings = _with_env(settings, env)
     print(f"onestop demo: building a synthetic township of {residents} residents in {DEMO_DIR}/ …")
     counts = asyncio.run(dbcommands.demo_data(demo_settings, residents=residents, seed=1))
@@ -65,6 +106,16 @@ def demo(settings: Settings, *, residents: int, with_tui: bool = True) -> int:
         return _serve_foreground(demo_settings, env)
     # The TUI runs in this process, so the nurse's one-off password is handed over in memory only.
     return _run_with_api(demo_settings, env=env, username="nurse", password=passwords["nurse"])
+
+
+def _demo_config(station: str) -> Path:
+    """The site's configuration file (if any) with the simulated devices added: devices are configured in
+    the file only, so the demo writes its own copy."""
+    own = os.environ.get("ONESTOP_CONFIG")
+    text = Path(own).read_text(encoding="utf-8") if own else ""
+    path = DEMO_DIR / "onestop.toml"
+    path.write_text(text + "\n" + DEMO_DEVICES.format(station=station), encoding="utf-8")
+    return path
 
 
 def _run_with_api(

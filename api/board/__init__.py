@@ -1,7 +1,8 @@
 """The waiting-room board and the ticket's status page: public screens fed by the calls the API publishes."""
 
-from api.board.announcer import CallAnnouncer, Subscription
+from api.board.announcer import CallAnnouncer
 from api.board.controller import ROUTES, BoardState
 from api.board.speech import Speaker
+from api.pubsub import Subscription
 
 __all__ = ["ROUTES", "BoardState", "CallAnnouncer", "Speaker", "Subscription"]

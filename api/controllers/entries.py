@@ -22,7 +22,8 @@ from db.engine import Database
 from db.observations import record_entry
 from db.visits import visit_row
 from flows.clinical import EmergencyFlag, VisitEntryResult
-from flows.model import Role, Staff
+from flows.errors import InvalidInput
+from flows.model import ObservationSource, Role, Staff
 from flows.rules.settings import RulesSettings
 
 DOCTORS = frozenset({Role.DOCTOR})
@@ -52,6 +53,14 @@ class EntryController(Controller):
         rules: NamedDependency[RulesSettings],
         auditor: NamedDependency[Auditor],
     ) -> VisitEntryResult:
+        if data.source is ObservationSource.DEVICE or data.device_id is not None:
+            # A device's value enters only by claiming its reading (POST …/readings), which keeps the raw
+            # frame; a typed value claiming to come from a device would pass for a measured one.
+            raise InvalidInput(
+                "device values enter the visit by claiming their reading (POST /api/v1/visits/{id}/readings); "
+                "a typed value is manual, self_check or home",
+                field="source",
+            )
         return await auditor.atomic(
             lambda: record_entry(db, visit_id, data, actor_id=staff.id, now=now, rules=rules),
             lambda saved: _audit_entry(auditor, saved),

@@ -73,13 +73,6 @@ def test_bad_environment_stops_any_command_with_exit_2() -> None:
     assert "database.url" in done.stderr
 
 
-@pytest.mark.parametrize(("args", "what"), [(("devices", "list"), "device list")])
-def test_later_features_say_not_available_yet(args: tuple[str, ...], what: str) -> None:
-    done = onestop(*args)
-    assert done.returncode == 3
-    assert f"{what} is not available yet" in done.stderr
-
-
 def test_usage_errors_exit_2() -> None:
     assert onestop("user", "add", "x", "--role", "janitor").returncode == 2
     assert onestop("nonsense").returncode == 2
