@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
+from flows.devices import DeviceReading, DeviceStatus
 from flows.model import (
     ApiError,
     Credentials,
@@ -21,6 +22,8 @@ from flows.model import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     import httpx
 
 T = TypeVar("T")
@@ -114,6 +117,45 @@ class ApiClient:
 
     def printer(self) -> PrinterReport:
         return self._call("GET", "/api/v1/printer", PrinterReport)
+
+    def devices(self) -> list[DeviceStatus]:
+        return self._call("GET", "/api/v1/devices", list[DeviceStatus])
+
+    def station_readings(self, station: str, *, claimed: bool = True) -> list[DeviceReading]:
+        params = {"station": station, "claimed": "true" if claimed else "false"}
+        return self._call("GET", "/api/v1/readings", list[DeviceReading], params=params)
+
+    def reading_events(self, station: str, *, stop: Callable[[], bool]) -> Iterator[tuple[str, bytes]]:
+        """The station's server-sent events as (event, data) until `stop()` says so or the stream ends.
+
+        The API sends a keep-alive every 15 s, so `stop` is looked at least that often."""
+        import httpx
+
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        timeout = httpx.Timeout(30.0, connect=self.connect_timeout_s)
+        event = ""
+        try:
+            with self._client().stream(
+                "GET",
+                "/api/v1/readings/events",
+                params={"station": station},
+                headers=headers,
+                timeout=timeout,
+            ) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise _error_from(response, "GET", "/api/v1/readings/events")
+                for line in response.iter_lines():
+                    if stop():
+                        return
+                    if line.startswith("event: "):
+                        event = line[7:]
+                    elif line.startswith("data: "):
+                        yield event, line[6:].encode()
+        except httpx.TimeoutException:
+            raise ApiUnreachable(self.base_url, "the reading stream went silent") from None
+        except httpx.TransportError as exc:
+            raise ApiUnreachable(self.base_url, _reason(exc)) from None
 
     def close(self) -> None:
         with self._lock:

@@ -25,6 +25,8 @@ KEYMAP: dict[str, KeyDef] = {
     "search.query": KeyDef("slash", "focus_query", N_("Find"), N_("Type a name, ID number or phone")),
     "search.clear": KeyDef("escape", "clear_query", N_("Clear"), N_("Clear the search and start again")),
     "summary.back": KeyDef("escape", "back", N_("Back"), N_("Return to the search")),
+    "search.devices": KeyDef("f6", "devices", N_("Devices"), N_("The station's devices and their readings")),
+    "devices.back": KeyDef("escape", "back", N_("Back"), N_("Return to the search")),
 }
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Final
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from api import auth
@@ -94,7 +94,7 @@ class ReadingController(Controller):
         self,
         station: Annotated[str, QueryParameter(min_length=1, max_length=64)],
         now: NamedDependency[dt.datetime],
-        claimed: bool = False,
+        claimed: FromQuery[bool] = False,
     ) -> list[DeviceReading]:
         return await store.station_readings(station, now=now, include_claimed=claimed)
 
@@ -104,7 +104,7 @@ class ReadingController(Controller):
         summary="Server-sent events: `reading`, `claimed` and `device` events (JSON), for one station or all",
     )
     async def events(
-        self, devices: NamedDependency[DeviceManager], station: str | None = None
+        self, devices: NamedDependency[DeviceManager], station: FromQuery[str | None] = None
     ) -> ServerSentEvent:
         return ServerSentEvent(_events(devices, station))
 

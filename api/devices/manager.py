@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from api.audit import Auditor
@@ -30,7 +30,7 @@ from flows.rules.settings import RulesSettings
 from onestop.config import DeviceConfig, Settings
 
 if TYPE_CHECKING:
-    from hardware.devices.base import Measurement
+    from hardware.devices.base import DeviceSimulator, Measurement
     from hardware.devices.reader import DeviceReader, ReaderEvent
 
 log = logging.getLogger("onestop.devices")
@@ -44,19 +44,21 @@ class _Bound:
     staff: Staff
 
 
-@dataclass
 class DeviceManager:
-    settings: Settings
-    clock: Callable[[], dt.datetime]
-    hub: Hub[ReadingEvent] = field(default_factory=lambda: Hub(BOUND))
-    _readers: dict[str, DeviceReader] = field(default_factory=dict)
-    _config_errors: dict[str, str] = field(default_factory=dict)
-    _pks: dict[str, int] = field(default_factory=dict)
-    _stations: dict[str, _Bound] = field(default_factory=dict)
-    _queue: asyncio.Queue[tuple[str, object]] | None = None
-    _task: asyncio.Task[None] | None = None
-    _db: Database | None = None
-    _rules: RulesSettings | None = None
+    # A plain class, not a dataclass: Litestar inspects a dependency's dataclass fields, and these name
+    # hardware types imported only when devices are configured.
+    def __init__(self, *, settings: Settings, clock: Callable[[], dt.datetime]) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.hub: Hub[ReadingEvent] = Hub(BOUND)
+        self._readers: dict[str, DeviceReader] = {}
+        self._config_errors: dict[str, str] = {}
+        self._pks: dict[str, int] = {}
+        self._stations: dict[str, _Bound] = {}
+        self._queue: asyncio.Queue[tuple[str, object]] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._db: Database | None = None
+        self._rules: RulesSettings | None = None
 
     @property
     def configs(self) -> dict[str, DeviceConfig]:
@@ -101,7 +103,7 @@ class DeviceManager:
         if config.url.startswith("sim:"):
             registry.simulator_for(config.protocol, config.url, pattern=config.pattern)  # check it now
 
-            def simulator() -> object:
+            def simulator() -> DeviceSimulator:
                 return registry.simulator_for(config.protocol, config.url, pattern=config.pattern)
 
         def on_event(device_id: str, event: ReaderEvent) -> None:  # on the reader's thread
@@ -113,7 +115,7 @@ class DeviceManager:
             protocol=protocol,
             line=line,
             on_event=on_event,
-            simulator=simulator,  # type: ignore[arg-type]
+            simulator=simulator,
             wall_clock=self.clock,
         )
 

@@ -7,6 +7,7 @@ because devices push records whoever listens, and bytes from before we listened 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import urllib.parse
 from collections.abc import Callable
@@ -58,6 +59,19 @@ _CAUSES = {
 }
 
 
+def _port_errors() -> tuple[type[Exception], ...]:
+    try:
+        import termios
+    except ImportError:  # Windows
+        return (serial.SerialException, OSError, PortError)
+    return (serial.SerialException, OSError, PortError, termios.error)
+
+
+# What a port that dies under us raises: pyserial wraps most failures, but in_waiting lets the ioctl's
+# OSError through and reset_input_buffer a termios.error (EIO once the device is gone), not an OSError.
+PORT_ERRORS = _port_errors()
+
+
 def _is_url(url: str) -> bool:
     return "://" in url
 
@@ -96,16 +110,16 @@ def open_port(
         raise PortError(f"{url}: cannot open: {exc}") from exc
     try:
         port.reset_input_buffer()
-    except (serial.SerialException, OSError) as exc:
-        port.close()
+    except PORT_ERRORS as exc:
+        with contextlib.suppress(*PORT_ERRORS):
+            port.close()
         raise PortError(f"{url}: opened but lost at once: {exc}") from exc
     return port
 
 
 def _cause(exc: serial.SerialException) -> str:
-    code = exc.errno if isinstance(exc.errno, int) else None
-    cause = _CAUSES.get(code) if code is not None else None
-    return f"{cause} ({exc})" if cause else str(exc)
+    cause = _CAUSES.get(exc.errno) if isinstance(exc.errno, int) else None
+    return cause or str(exc)  # pyserial's own text repeats the path, twice
 
 
 def _open_sim(url: str, *, timeout: float, simulator: Callable[[], DeviceSimulator] | None) -> Port:

@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import msgspec
-import serial
 
 from hardware.devices.base import (
     DeviceProtocol,
@@ -29,7 +28,7 @@ from hardware.devices.base import (
     Rejected,
     Reply,
 )
-from hardware.devices.port import Port, PortError, open_port
+from hardware.devices.port import PORT_ERRORS, Port, PortError, open_port
 
 log = logging.getLogger("onestop.devices")
 
@@ -38,18 +37,6 @@ TICK_EVERY = 0.25  # the protocol asks for at least every 0.5 s
 _DRAIN_LIMIT = 64  # reads per burst, so a 60 Hz oximeter that never goes quiet still gets its ticks
 _EMPTY_READS_LIMIT = 3  # reads returning nothing at once, in a row: the device is gone (see _serve)
 _STABLE_SESSION = 5.0  # a connection that lasted this long (or delivered bytes) resets the backoff
-
-
-def _port_errors() -> tuple[type[Exception], ...]:
-    """What a dying port raises. termios.error (from tcflush once the device is gone) is not an OSError."""
-    try:
-        import termios
-    except ImportError:
-        return (serial.SerialException, OSError, PortError)
-    return (serial.SerialException, OSError, PortError, termios.error)
-
-
-_PORT_ERRORS = _port_errors()
 
 
 class Status(msgspec.Struct, frozen=True, kw_only=True):
@@ -180,16 +167,15 @@ class DeviceReader:
             self._protocol.reset()
             self._set_connected(True, f"connected: {self.url}")
             self._serve(port)
-        except _PORT_ERRORS as exc:
+        except PORT_ERRORS as exc:
             detail = f"lost: {exc}"
-            self._fail(f"{self.url}: {exc}")
+            self._fail(str(exc) if isinstance(exc, PortError) else f"{self.url}: {exc}")
         finally:
             with self._lock:
                 self._port = None
+                was_connected = self._connected
             with contextlib.suppress(Exception):  # the device may be gone already
                 port.close()
-            with self._lock:
-                was_connected = self._connected
             if was_connected:
                 self._set_connected(False, detail)
         return self._got_bytes or time.monotonic() - started >= _STABLE_SESSION

@@ -32,7 +32,13 @@ class SearchResults(Message):
 
 class SearchScreen(DeskScreen):
     CSS_PATH = "search.tcss"
-    KEYS: ClassVar[tuple[str, ...]] = ("search.results", "search.query", "search.clear", "app.quit")
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "search.results",
+        "search.query",
+        "search.clear",
+        "search.devices",
+        "app.quit",
+    )
     # Long enough that a typist's burst is one request, short enough to feel immediate at the desk.
     DEBOUNCE_S: ClassVar[float] = 0.25
     LIMIT: ClassVar[int] = 50
@@ -156,6 +162,11 @@ class SearchScreen(DeskScreen):
         table = self.query_one("#results", DataTable)
         if table.row_count:
             table.focus()
+
+    def action_devices(self) -> None:
+        from tui.screens.devices import DevicesScreen
+
+        self.app.push_screen(DevicesScreen())
 
     def action_focus_query(self) -> None:
         self.query_one("#query", Input).focus()

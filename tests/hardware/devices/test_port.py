@@ -14,7 +14,7 @@ import serial
 from hardware.devices.base import DeviceSimulator, LineSettings
 from hardware.devices.port import PortError, open_port
 from hardware.devices.simport import SimPort
-from tests.hardware.devices.pty_support import PtyDevice
+from tests.support.pty_device import PtyDevice
 
 LINE = LineSettings()
 

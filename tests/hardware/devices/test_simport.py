@@ -143,7 +143,12 @@ def test_cancel_read_returns_nothing_at_once() -> None:
     port = SimPort(OneFrameSim(), timeout=10.0)
     done = threading.Event()
     got: list[bytes] = []
-    threading.Thread(target=lambda: (got.append(port.read(1)), done.set()), daemon=True).start()
+
+    def read() -> None:
+        got.append(port.read(1))
+        done.set()
+
+    threading.Thread(target=read, daemon=True).start()
     port.cancel_read()
     assert done.wait(1.0)
     assert got == [b""]
