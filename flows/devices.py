@@ -92,3 +92,6 @@ class ReadingClaimed(ReadingEvent, frozen=True, kw_only=True, tag="claimed"):
 
 class DeviceChanged(ReadingEvent, frozen=True, kw_only=True, tag="device"):
     device: DeviceStatus
+
+
+AnyReadingEvent = NewReading | ReadingClaimed | DeviceChanged  # what a reading stream's data decodes to

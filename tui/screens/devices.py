@@ -11,7 +11,15 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Label
 
-from flows.devices import DeviceChanged, DeviceReading, DeviceStatus, NewReading, ReadingClaimed, ReadingEvent
+from flows.devices import (
+    AnyReadingEvent,
+    DeviceChanged,
+    DeviceReading,
+    DeviceStatus,
+    NewReading,
+    ReadingClaimed,
+    ReadingEvent,
+)
 from tui import labels
 from tui.i18n import N_, _
 from tui.screens.base import DeskScreen
@@ -103,7 +111,7 @@ class DevicesScreen(DeskScreen):
             if event == "resync":
                 self._load()
             elif event in {"reading", "claimed", "device"}:
-                self.post_message(ReadingStreamed(msgspec.json.decode(data, type=ReadingEvent)))
+                self.post_message(ReadingStreamed(msgspec.json.decode(data, type=AnyReadingEvent)))
 
     def on_devices_loaded(self, message: DevicesLoaded) -> None:
         self._devices = {d.device_id: d for d in message.devices}
