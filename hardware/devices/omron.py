@@ -36,7 +36,7 @@ from hardware.devices.base import (
     Rejected,
     plausible,
 )
-from hardware.devices.scale_line import LineFramer
+from hardware.devices.lines import LineFramer
 
 FIELDS: Final = ("year", "month", "day", "hour", "minute", "ID", "error", "SYS", "DIA", "PR", "movement")
 WIDTHS: Final = (4, 2, 2, 2, 2, 20, 1, 3, 3, 3, 1)

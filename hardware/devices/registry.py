@@ -3,7 +3,9 @@
 Each protocol module is imported only when a configured device uses it.
 
 `sim://` URLs take optional query parameters: `sim://?seed=3&interval=20&errors=0.05&garbage=0.02`
-(interval in seconds between measurements; errors and garbage are rates per measurement).
+(interval in seconds between measurements; errors and garbage are rates per measurement, except for the
+cms50 oximeter, which streams: its interval is the cycle between finger-in sessions and its garbage rate
+is per second of stream).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 from hardware.devices.base import DeviceError, DeviceProtocol, DeviceSimulator, LineSettings
 
-# name → (module, protocol class, simulator class)
+# name → (module, protocol class, simulator "module:class" or a class of the same module)
 PROTOCOLS: Final[dict[str, tuple[str, str, str]]] = {
     "omron-hbp9030": ("hardware.devices.omron", "OmronHbp9030", "OmronSimulator"),
     "tanita": ("hardware.devices.tanita", "Tanita", "TanitaSimulator"),
     "scale-line": ("hardware.devices.scale_line", "ScaleLine", "ScaleLineSimulator"),
     "astm": ("hardware.devices.astm", "Astm", "AstmSimulator"),
-    "cms50": ("hardware.devices.cms50", "Cms50", "Cms50Simulator"),
+    "cms50": ("hardware.devices.cms50", "Cms50", "hardware.devices.cms50_sim:Cms50Simulator"),
 }
 _SIM_PARAMS: Final = {"seed": ("seed", int), "interval": ("interval_s", float)}
 _SIM_RATES: Final = {"errors": "error_rate", "garbage": "garbage_rate"}
@@ -34,7 +36,8 @@ def _classes(name: str) -> tuple[type[DeviceProtocol], type[DeviceSimulator]]:
             f"unknown device protocol {name!r} (known: {', '.join(sorted(PROTOCOLS))})"
         ) from None
     module = importlib.import_module(module_name)
-    return getattr(module, protocol), getattr(module, simulator)
+    sim_module, _, sim_class = simulator.rpartition(":")
+    return getattr(module, protocol), getattr(importlib.import_module(sim_module or module_name), sim_class)
 
 
 def protocol_for(name: str, *, pattern: str | None = None) -> DeviceProtocol:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from onestop.config import BoardConfig, DatabaseConfig, DeviceConfig, PrinterConfig, Settings
 from tests.tui.helpers import DeskApi, log_in, screen_name, settle, shot, until
@@ -42,6 +46,15 @@ def desk_settings(db_config: DatabaseConfig, tmp_path: Path) -> Settings:
     )
 
 
+async def live(pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout_s: float = 15.0) -> None:
+    """Like helpers.until, without waiting for every worker: the screen's stream worker runs until it
+    closes."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out after {timeout_s} s waiting for {what}"
+        await pilot.pause(0.05)
+
+
 def _cells(app: OnestopApp, table_id: str) -> list[list[str]]:
     from textual.widgets import DataTable
 
@@ -56,20 +69,20 @@ async def test_devices_screen_shows_states_and_live_readings(desk_api: DeskApi, 
         await log_in(pilot, desk_api.username, desk_api.password)
         await until(pilot, lambda: screen_name(app) == "SearchScreen", "the search screen after login")
         await pilot.press("f6")
-        await until(pilot, lambda: screen_name(app) == "DevicesScreen", "the devices screen")
-        await until(pilot, lambda: len(_cells(app, "#device-table")) == 2, "this station's two devices")
+        await live(pilot, lambda: screen_name(app) == "DevicesScreen", "the devices screen")
+        await live(pilot, lambda: len(_cells(app, "#device-table")) == 2, "this station's two devices")
         states = {row[0]: row[2] for row in _cells(app, "#device-table")}
-        await until(
+        await live(
             pilot,
             lambda: {r[0]: r[2] for r in _cells(app, "#device-table")}["bp-1"] == "已连接",
             "the simulated monitor connected",
         )
         assert states["scale-1"].startswith("未连接")
-        await until(pilot, lambda: len(_cells(app, "#reading-table")) >= 2, "readings arriving live")
+        await live(pilot, lambda: len(_cells(app, "#reading-table")) >= 2, "readings arriving live")
         first = _cells(app, "#reading-table")[0]
         assert first[1] == "bp-1"
         assert "mmHg" in first[2]
         assert first[3] == "待认领"
         shot(app, artifacts, "devices-live-80x24")
         await pilot.press("escape")
-        await until(pilot, lambda: screen_name(app) == "SearchScreen", "back to the search")
+        await live(pilot, lambda: screen_name(app) == "SearchScreen", "back to the search")

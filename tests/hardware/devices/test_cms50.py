@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hardware.devices.base import Event, FrameError, Measurement, Rejected
-from hardware.devices.cms50 import Cms50, Cms50Simulator, Packet, PacketFramer, decode_packet, encode_packet
+from hardware.devices.cms50 import Cms50, Packet, PacketFramer, decode_packet, encode_packet
+from hardware.devices.cms50_sim import Cms50Simulator
 from tests.hardware.devices.corpus import readings, rejected, run_simulator
 
 HZ = 60
