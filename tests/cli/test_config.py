@@ -81,6 +81,36 @@ def test_config_path_from_environment(tmp_path: Path) -> None:
         pytest.param(
             '[[devices]]\nid="a"\nkind="spo2"\nprotocol="x"\nurl="loop://"\n', {}, "devices", id="missing key"
         ),
+        pytest.param(
+            '[[devices]]\nid="a"\nkind="spo2"\nprotocol="nonin"\nurl="loop://"\nstation="s"\n',
+            {},
+            "devices[0].protocol",
+            id="unknown device protocol",
+        ),
+        pytest.param(
+            '[[devices]]\nid="a"\nkind="spo2"\nprotocol="cms50"\nurl="loop://"\nstation=""\n',
+            {},
+            "devices[0].station",
+            id="empty station",
+        ),
+        pytest.param(
+            '[[devices]]\nid="a"\nkind="spo2"\nprotocol="cms50"\nurl="loop://"\nstation="s"\nframing="8X1"\n',
+            {},
+            "devices[0].framing",
+            id="bad framing",
+        ),
+        pytest.param(
+            '[[devices]]\nid="a"\nkind="spo2"\nprotocol="cms50"\nurl="loop://"\nstation="s"\nbaudrate=12\n',
+            {},
+            "devices[0].baudrate",
+            id="bad baud rate",
+        ),
+        pytest.param(
+            '[[devices]]\nid="a"\nkind="spo2"\nprotocol="cms50"\nurl="loop://"\nstation="s"\npattern="x"\n',
+            {},
+            "devices[0].pattern",
+            id="pattern on a device that has none",
+        ),
         pytest.param("[site\n", {}, "not valid TOML", id="broken TOML"),
     ],
 )
