@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("onestop.devices")
 BOUND: Final = 256  # readings a desk's stream may fall behind by before it is told to re-read
+# A visit stays at a station this long after the desk put it there or after its last claimed reading. A
+# desk that forgets to clear its station must not pour the next resident's blood pressure into this
+# visit; a visit that is still being measured renews its time with every reading.
+STATION_HOLD: Final = dt.timedelta(minutes=15)
 SAVE_RETRIES: Final = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)  # then the reading is logged in full
 
 
@@ -42,6 +46,7 @@ SAVE_RETRIES: Final = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)  # then the reading 
 class _Bound:
     visit_id: int
     staff: Staff
+    until: dt.datetime  # the desk forgot to clear the station: no later reading goes into this visit
 
 
 class DeviceManager:
@@ -164,15 +169,24 @@ class DeviceManager:
         return [d.id for d in self.settings.devices if d.station == station]
 
     def visit_at(self, station: str) -> int | None:
-        bound = self._stations.get(station)
+        bound = self._bound(station)
         return bound.visit_id if bound else None
+
+    def _bound(self, station: str) -> _Bound | None:
+        bound = self._stations.get(station)
+        if bound is not None and self.clock() > bound.until:
+            self._stations.pop(station, None)
+            return None
+        return bound
 
     def put_visit(self, station: str, visit_id: int | None, staff: Staff) -> None:
         """The visit now at the station (None: nobody); its devices' next readings are claimed for it."""
         if visit_id is None:
             self._stations.pop(station, None)
         else:
-            self._stations[station] = _Bound(visit_id=visit_id, staff=staff)
+            self._stations[station] = _Bound(
+                visit_id=visit_id, staff=staff, until=self.clock() + STATION_HOLD
+            )
 
     # --- the consumer task ---------------------------------------------------------------------------
 
@@ -207,7 +221,7 @@ class DeviceManager:
         if reading is None:
             return
         self.hub.publish(NewReading(reading=reading))
-        bound = self._stations.get(config.station)
+        bound = self._bound(config.station)
         if bound is not None and reading.claimable:
             await self._claim(reading, bound)
 
@@ -256,6 +270,7 @@ class DeviceManager:
             if self._stations.get(reading.station) is bound:
                 self._stations.pop(reading.station, None)
             return
+        bound.until = self.clock() + STATION_HOLD
         if results:
             self.hub.publish(
                 ReadingClaimed(reading_id=reading.id, visit_id=bound.visit_id, station=reading.station)

@@ -205,6 +205,21 @@ def test_the_visit_at_the_station_claims_the_next_reading_as_device_observations
     ]
 
 
+def test_a_station_forgotten_for_15_minutes_claims_nothing_more(
+    api: Api, bp: PtyDevice, stream: Stream
+) -> None:
+    _wait_connected(api)
+    visit = _visit(api, 7)
+    api.nurse.put(f"/api/v1/stations/{STATION}/visit", json={"visit_id": visit["id"]})
+    advance(api, dt.timedelta(minutes=16))
+    assert api.nurse.get(f"/api/v1/stations/{STATION}").json()["visit_id"] is None
+    bp.send(bp_frame(124, 80, 70))
+    reading = stream.next("reading")["reading"]
+    time.sleep(0.2)
+    assert api.nurse.get(f"/api/v1/readings/{reading['id']}").json()["visit_id"] is None
+    assert api.nurse.get(f"/api/v1/visits/{visit['id']}/readings").json() == []
+
+
 def test_an_unclaimed_reading_is_claimed_by_hand_once_and_only_for_30_minutes(
     api: Api, bp: PtyDevice, stream: Stream
 ) -> None:
