@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -119,7 +120,9 @@ def test_two_consecutive_uncontrolled_follow_ups_recommend_referral(api: Api) ->
     first = _followup(api.doctor, rid, visit_id=vid, items=[{"condition": "hypertension"}])
     assert first.status_code == 201, first.text
     body = first.json()
-    today = dt.date.fromisoformat(body["done"][0]["done_at"][:10])
+    # The site's local date (the next date is counted from it), not the UTC date of the timestamp: between
+    # 16:00 and 24:00 UTC they differ in Asia/Shanghai.
+    today = dt.datetime.fromisoformat(body["done"][0]["done_at"]).astimezone(ZoneInfo("Asia/Shanghai")).date()
     assert body["done"][0]["follow_up_class"] == "uncontrolled"
     assert body["done"][0]["sbp"] == 150
     assert body["assessment"]["referral"] is False

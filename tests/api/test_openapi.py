@@ -70,6 +70,17 @@ EXPECTED = {
     "hypertensionReferral",
     "signingStatus",
     "listOverdue",
+    "getDeviceHealth",
+    "listDevices",
+    "getDevice",
+    "listDeviceReadings",
+    "listReadings",
+    "streamReadings",
+    "getReading",
+    "getStation",
+    "putStationVisit",
+    "listVisitReadings",
+    "claimReadings",
 }
 
 
