@@ -9,6 +9,7 @@ frame's last byte was written until the reading's `reading` event arrives at an 
 /api/v1/readings/events (the reading is parsed, checked, saved in the database, and published on the way).
 Part 2: the API process's CPU time (utime + stime from /proc) over `--cpu-seconds`, first with both devices
 idle, then while the oximeter streams its 5-byte packets at 60 Hz (finger in, steady values).
+BENCH_DEBUG=1 prints each frame slower than 50 ms (to look for a pattern in a latency tail).
 Goals (issue 5): latency p99 ≤ 100 ms; CPU under 2 % of one core, idle and with the 60 Hz stream.
 """
 
@@ -16,16 +17,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -34,6 +34,7 @@ from bench.bench_tickets import fresh_database
 from hardware.devices.cms50 import encode_packet
 from hardware.devices.omron import encode_reading
 from tests.support.pty_device import PtyDevice
+from tests.support.sse import SseClient
 
 ROOT = Path(__file__).resolve().parents[1]
 STATION = "bench-1"
@@ -63,37 +64,24 @@ station = "{STATION}"
 
 
 class Events:
-    """An SSE client on a plain socket (HTTP/1.0): each `reading` event's arrival time, by systolic value."""
+    """Each `reading` event's arrival time at an SSE client, by systolic value."""
 
     def __init__(self, base: str, token: str) -> None:
-        url = httpx.URL(base)
-        self.sock = socket.create_connection((url.host, url.port or 80))
-        self.sock.sendall(
-            f"GET /api/v1/readings/events?station={STATION} HTTP/1.0\r\nHost: {url.host}\r\n"
-            f"Authorization: Bearer {token}\r\n\r\n".encode()
-        )
         self.arrived: dict[int, float] = {}
         self.cond = threading.Condition()
-        self.ready = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-        assert self.ready.wait(10), "no subscription"
+        self.client = SseClient(
+            base,
+            f"/api/v1/readings/events?station={STATION}",
+            authorization=f"Bearer {token}",
+            on_event=self._seen,
+        )
 
-    def _read(self) -> None:
-        event = ""
-        with self.sock.makefile("rb") as body:
-            for raw in body:
-                line = raw.decode().rstrip("\r\n")
-                if line == ": subscribed":
-                    self.ready.set()
-                elif line.startswith("event: "):
-                    event = line[7:]
-                elif line.startswith("data: ") and event == "reading":
-                    at = time.monotonic()
-                    values = json.loads(line[6:])["reading"]["values"]
-                    if "sbp" in values:
-                        with self.cond:
-                            self.arrived[int(values["sbp"])] = at
-                            self.cond.notify_all()
+    def _seen(self, event: str, data: dict[str, Any], at: float) -> None:
+        values = data.get("reading", {}).get("values", {}) if event == "reading" else {}
+        if "sbp" in values:
+            with self.cond:
+                self.arrived[int(values["sbp"])] = at
+                self.cond.notify_all()
 
     def wait(self, sbp: int, timeout: float = 5.0) -> float:
         with self.cond:
@@ -101,8 +89,7 @@ class Events:
             return self.arrived.pop(sbp)
 
     def close(self) -> None:
-        self.sock.shutdown(socket.SHUT_RDWR)
-        self.sock.close()
+        self.client.close()
 
 
 def latency(bp: PtyDevice, events: Events, frames: int) -> list[float]:

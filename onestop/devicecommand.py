@@ -82,15 +82,13 @@ def _probe(config: DeviceConfig, listen_s: float) -> tuple[bool, str]:
 
     head = f"{config.id:<12} {config.kind:<16} {config.protocol:<14} {config.station:<14} "
     try:
-        protocol = registry.protocol_for(config.protocol, pattern=config.pattern)
-        line = registry.line_for(config.protocol, baudrate=config.baudrate, framing=config.framing)
-        simulator = None
-        if config.url.startswith("sim:"):
-            registry.simulator_for(config.protocol, config.url, pattern=config.pattern)
-
-            def simulator() -> Any:
-                return registry.simulator_for(config.protocol, config.url, pattern=config.pattern)
-
+        protocol, line, simulator = registry.device_parts(
+            config.protocol,
+            config.url,
+            pattern=config.pattern,
+            baudrate=config.baudrate,
+            framing=config.framing,
+        )
         port = open_port(config.url, line, timeout=0.2, simulator=simulator)
     except DeviceError as exc:
         return False, f"{head}NOT opened: {exc}"

@@ -30,7 +30,7 @@ from flows.rules.settings import RulesSettings
 from onestop.config import DeviceConfig, Settings
 
 if TYPE_CHECKING:
-    from hardware.devices.base import DeviceSimulator, Measurement
+    from hardware.devices.base import Measurement
     from hardware.devices.reader import DeviceReader, ReaderEvent
 
 log = logging.getLogger("onestop.devices")
@@ -102,14 +102,13 @@ class DeviceManager:
         from hardware.devices import registry
         from hardware.devices.reader import DeviceReader
 
-        protocol = registry.protocol_for(config.protocol, pattern=config.pattern)
-        line = registry.line_for(config.protocol, baudrate=config.baudrate, framing=config.framing)
-        simulator = None
-        if config.url.startswith("sim:"):
-            registry.simulator_for(config.protocol, config.url, pattern=config.pattern)  # check it now
-
-            def simulator() -> DeviceSimulator:
-                return registry.simulator_for(config.protocol, config.url, pattern=config.pattern)
+        parts = registry.device_parts(
+            config.protocol,
+            config.url,
+            pattern=config.pattern,
+            baudrate=config.baudrate,
+            framing=config.framing,
+        )
 
         def on_event(device_id: str, event: ReaderEvent) -> None:  # on the reader's thread
             loop.call_soon_threadsafe(queue.put_nowait, (device_id, event))
@@ -117,10 +116,10 @@ class DeviceManager:
         return DeviceReader(
             device_id=config.id,
             url=config.url,
-            protocol=protocol,
-            line=line,
+            protocol=parts.protocol,
+            line=parts.line,
             on_event=on_event,
-            simulator=simulator,
+            simulator=parts.simulator,
             wall_clock=self.clock,
         )
 

@@ -11,7 +11,8 @@ is per second of stream).
 from __future__ import annotations
 
 import importlib
-from typing import Final
+from collections.abc import Callable
+from typing import Final, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from hardware.devices.base import DeviceError, DeviceProtocol, DeviceSimulator, LineSettings
@@ -86,3 +87,33 @@ def line_for(name: str, *, baudrate: int | None = None, framing: str | None = No
     return LineSettings(
         baudrate=baudrate or line.baudrate, bytesize=bytesize, parity=parity, stopbits=stopbits
     )
+
+
+class DeviceParts(NamedTuple):
+    """What a reader needs for one configured device."""
+
+    protocol: DeviceProtocol
+    line: LineSettings
+    simulator: Callable[[], DeviceSimulator] | None  # for sim:// URLs: a fresh simulator per connection
+
+
+def device_parts(
+    protocol: str,
+    url: str,
+    *,
+    pattern: str | None = None,
+    baudrate: int | None = None,
+    framing: str | None = None,
+) -> DeviceParts:
+    """The protocol, line settings and (for `sim://`) simulator of a configured device. DeviceError names
+    what is wrong (a bad pattern, framing or simulator parameter) before any port is opened."""
+    parts_protocol = protocol_for(protocol, pattern=pattern)
+    line = line_for(protocol, baudrate=baudrate, framing=framing)
+    if not url.startswith("sim:"):
+        return DeviceParts(parts_protocol, line, None)
+    simulator_for(protocol, url, pattern=pattern)  # checked now, not at the first connection
+
+    def simulator() -> DeviceSimulator:
+        return simulator_for(protocol, url, pattern=pattern)
+
+    return DeviceParts(parts_protocol, line, simulator)

@@ -4,23 +4,18 @@ device's health; all over HTTP on loopback."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import queue
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from onestop.config import BoardConfig, DatabaseConfig, DeviceConfig, PrinterConfig, Settings
 from tests.api.helpers import Api, advance, audit_rows, error, id_number
 from tests.support.pty_device import PtyDevice
+from tests.support.sse import SseClient
 
 STATION = "screening-1"
 
@@ -62,64 +57,13 @@ def api_settings(db_config: DatabaseConfig, tmp_path: Path, bp: PtyDevice) -> Se
     )
 
 
-class Stream:
-    """The station's server-sent events, read by a thread into a queue of (event, data).
-
-    A plain socket speaking HTTP/1.0 (the body then simply runs until the connection closes): closing it
-    from the test ends the server's stream at once, which an httpx stream read on another thread cannot.
-    """
-
-    def __init__(self, api: Api, station: str | None = STATION) -> None:
-        self.items: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
-        self._ready = threading.Event()
-        query = f"?station={station}" if station else ""
-        url = httpx.URL(api.base_url)
-        self._sock = socket.create_connection((url.host, url.port or 80), timeout=10)
-        self._sock.settimeout(None)
-        request = (
-            f"GET /api/v1/readings/events{query} HTTP/1.0\r\nHost: {url.host}\r\n"
-            f"Authorization: {api.nurse.headers['authorization']}\r\n\r\n"
-        )
-        self._sock.sendall(request.encode())
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-        assert self._ready.wait(5), "the stream did not subscribe"
-
-    def _read(self) -> None:
-        with contextlib.suppress(OSError, ValueError), self._sock.makefile("rb") as body:
-            status = body.readline()
-            assert b" 200 " in status, status
-            while body.readline() not in {b"\r\n", b""}:  # the headers
-                pass
-            event = ""
-            for raw in body:
-                line = raw.decode().rstrip("\r\n")
-                if line == ": subscribed":
-                    self._ready.set()
-                elif line.startswith("event: "):
-                    event = line[7:]
-                elif line.startswith("data: "):
-                    self.items.put((event, json.loads(line[6:]) if line[6:] else {}))
-
-    def next(self, kind: str, match: Callable[[dict[str, Any]], bool] = lambda _: True) -> dict[str, Any]:
-        deadline = time.monotonic() + 5
-        while True:
-            remaining = deadline - time.monotonic()
-            assert remaining > 0, f"no {kind} event in 5 s"
-            event, data = self.items.get(timeout=remaining)
-            if event == kind and match(data):
-                return data
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self._sock.shutdown(socket.SHUT_RDWR)
-        self._sock.close()
-        self._thread.join(5)
-
-
 @pytest.fixture
-def stream(api: Api) -> Iterator[Stream]:
-    s = Stream(api)
+def stream(api: Api) -> Iterator[SseClient]:
+    s = SseClient(
+        api.base_url,
+        f"/api/v1/readings/events?station={STATION}",
+        authorization=api.nurse.headers["authorization"],
+    )
     try:
         yield s
     finally:
@@ -146,7 +90,7 @@ def _wait_connected(api: Api, device_id: str = "bp-1") -> dict[str, Any]:
 
 
 def test_a_reading_is_saved_with_its_raw_frame_and_streamed_to_the_station(
-    api: Api, bp: PtyDevice, stream: Stream
+    api: Api, bp: PtyDevice, stream: SseClient
 ) -> None:
     _wait_connected(api)
     frame = bp_frame(128, 82, 72, subject="P000123")
@@ -169,7 +113,7 @@ def test_a_reading_is_saved_with_its_raw_frame_and_streamed_to_the_station(
 
 
 def test_the_visit_at_the_station_claims_the_next_reading_as_device_observations(
-    api: Api, bp: PtyDevice, stream: Stream
+    api: Api, bp: PtyDevice, stream: SseClient
 ) -> None:
     _wait_connected(api)
     visit = _visit(api, 1)
@@ -206,7 +150,7 @@ def test_the_visit_at_the_station_claims_the_next_reading_as_device_observations
 
 
 def test_a_station_forgotten_for_15_minutes_claims_nothing_more(
-    api: Api, bp: PtyDevice, stream: Stream
+    api: Api, bp: PtyDevice, stream: SseClient
 ) -> None:
     _wait_connected(api)
     visit = _visit(api, 7)
@@ -221,7 +165,7 @@ def test_a_station_forgotten_for_15_minutes_claims_nothing_more(
 
 
 def test_an_unclaimed_reading_is_claimed_by_hand_once_and_only_for_30_minutes(
-    api: Api, bp: PtyDevice, stream: Stream
+    api: Api, bp: PtyDevice, stream: SseClient
 ) -> None:
     _wait_connected(api)
     first, second = _visit(api, 2), _visit(api, 3)
@@ -251,7 +195,7 @@ def test_an_unclaimed_reading_is_claimed_by_hand_once_and_only_for_30_minutes(
     assert api.nurse.get(f"/api/v1/readings/{old['id']}").json()["visit_id"] is None
 
 
-def test_a_failed_measurement_is_listed_but_never_claimed(api: Api, bp: PtyDevice, stream: Stream) -> None:
+def test_a_failed_measurement_is_listed_but_never_claimed(api: Api, bp: PtyDevice, stream: SseClient) -> None:
     _wait_connected(api)
     visit = _visit(api, 4)
     bp.send(bp_frame(0, 0, 0, error_code=2))
@@ -263,7 +207,7 @@ def test_a_failed_measurement_is_listed_but_never_claimed(api: Api, bp: PtyDevic
 
 
 def test_an_emergency_bp_from_the_device_raises_the_visits_emergency(
-    api: Api, bp: PtyDevice, stream: Stream
+    api: Api, bp: PtyDevice, stream: SseClient
 ) -> None:
     _wait_connected(api)
     visit = _visit(api, 5)
@@ -275,7 +219,7 @@ def test_an_emergency_bp_from_the_device_raises_the_visits_emergency(
 
 
 def test_a_corrupt_frame_is_counted_and_logged_never_a_reading(
-    api: Api, bp: PtyDevice, stream: Stream
+    api: Api, bp: PtyDevice, stream: SseClient
 ) -> None:
     _wait_connected(api)
     bp.send(b"2024,05,01,09,30,P1                  ,0,128,0X2,072,0\r\n")
@@ -300,7 +244,7 @@ def test_device_health_for_staff_and_for_the_command_line(api: Api) -> None:
 
 
 def test_unplug_and_replug_keeps_the_reader_and_loses_nothing_after(
-    api: Api, bp: PtyDevice, stream: Stream
+    api: Api, bp: PtyDevice, stream: SseClient
 ) -> None:
     _wait_connected(api)
     bp.unplug()
