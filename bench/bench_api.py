@@ -150,6 +150,14 @@ def login_when_ready(client: httpx.Client, username: str, password: str) -> str:
     return token
 
 
+def report(label: str, samples: list[float], *, width: int = 44) -> None:
+    """One line of a benchmark's figures: count, p50, p99 and max in milliseconds."""
+    print(
+        f"  {label:<{width}} n={len(samples):<5} p50 {percentile(samples, 50):6.2f} ms   "
+        f"p99 {percentile(samples, 99):6.2f} ms   max {max(samples):6.2f} ms"
+    )
+
+
 def timed(label: str, requests: list[Callable[[], httpx.Response]]) -> None:
     samples = []
     for call in requests:
@@ -157,10 +165,7 @@ def timed(label: str, requests: list[Callable[[], httpx.Response]]) -> None:
         answer = call()
         samples.append((time.perf_counter() - start) * 1000)
         answer.raise_for_status()
-    print(
-        f"  {label:<34} n={len(samples):<5} p50 {percentile(samples, 50):6.2f} ms   "
-        f"p99 {percentile(samples, 99):6.2f} ms   max {max(samples):6.2f} ms"
-    )
+    report(label, samples, width=34)
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from bench.bench_api import add_nurse, free_port, login_when_ready, percentile, start_api
+from bench.bench_api import add_nurse, free_port, login_when_ready, report, start_api
 from bench.bench_tickets import fresh_database
 from hardware.devices.cms50 import encode_packet
 from hardware.devices.omron import encode_reading
@@ -130,13 +130,6 @@ def stream_oximeter(ox: PtyDevice, stop: threading.Event) -> None:
         )
         next_at += 1 / 60
         stop.wait(max(0.0, next_at - time.monotonic()))
-
-
-def report(label: str, samples: list[float]) -> None:
-    print(
-        f"  {label}: n={len(samples)} p50={percentile(samples, 50):.1f} ms "
-        f"p99={percentile(samples, 99):.1f} ms max={max(samples):.1f} ms"
-    )
 
 
 def main() -> None:

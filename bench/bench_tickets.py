@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.bench_api import add_nurse, free_port, login_when_ready, percentile, start_api
+from bench.bench_api import add_nurse, free_port, login_when_ready, report, start_api
 from db.engine import close, connect
 from db.tables import Staff
 from onestop.config import DatabaseConfig
@@ -71,13 +71,6 @@ def prepare(url: str, visits: int, username: str, password: str, env: dict[str, 
             await close(db)
 
     return asyncio.run(load())
-
-
-def report(label: str, samples: list[float]) -> None:
-    print(
-        f"  {label:<44} n={len(samples):<5} p50 {percentile(samples, 50):6.2f} ms   "
-        f"p99 {percentile(samples, 99):6.2f} ms   max {max(samples):6.2f} ms"
-    )
 
 
 def concurrent_issue(

@@ -19,7 +19,7 @@ from db.engine import Database, write_transaction
 from db.observations import record_entry
 from db.tables import Device, Reading
 from flows.clinical import VisitEntry, VisitEntryResult
-from flows.devices import UNCLAIMED_WINDOW, DeviceReading
+from flows.devices import UNCLAIMED_WINDOW, DeviceReading, claim_refusal
 from flows.errors import Conflict, InvalidInput, NotFound
 from flows.model import ObservationSource
 from flows.rules.settings import DEFAULT_RULES, RulesSettings
@@ -48,6 +48,11 @@ class NewReading(msgspec.Struct, frozen=True, kw_only=True):
     subject: str | None = None
     device_time: dt.datetime | None = None
     extra: dict[str, float] = msgspec.field(default_factory=dict)
+
+
+class Claimed(msgspec.Struct, frozen=True, kw_only=True):
+    reading: DeviceReading  # as it was before the claim (visit_id still None)
+    entry: VisitEntryResult
 
 
 async def sync_devices(db: Database, devices: Sequence[DeviceRow]) -> dict[str, int]:
@@ -146,7 +151,7 @@ async def claim(
     actor_id: int,
     now: dt.datetime,
     rules: RulesSettings = DEFAULT_RULES,
-) -> list[VisitEntryResult]:
+) -> list[Claimed]:
     """The readings become observations of the visit (source: device), all of them or none.
 
     Refused: an unknown id (NotFound); a reading already claimed, an error or unsettled reading, or one
@@ -154,11 +159,15 @@ async def claim(
     ids = list(dict.fromkeys(reading_ids))
     if not ids:
         raise InvalidInput("give at least one reading id", field="reading_ids")
-    results: list[VisitEntryResult] = []
+    results: list[Claimed] = []
     async with write_transaction(db):
         for reading_id in ids:
             reading = await get_reading(reading_id)
-            _check_claimable(reading, visit_id, now)
+            refusal = claim_refusal(reading, now)
+            if refusal is not None:
+                raise Conflict(
+                    refusal, field="reading_ids", details={"id": reading_id, "visit_id": reading.visit_id}
+                )
             taken = await Reading.raw(
                 "UPDATE reading SET visit = {}, claimed_at = {}, claimed_by = {} "
                 "WHERE id = {} AND visit IS NULL RETURNING id",
@@ -174,48 +183,18 @@ async def claim(
                 source=ObservationSource.DEVICE,
                 device_id=reading.device_id,
             )
-            results.append(
-                await record_entry(
-                    db,
-                    visit_id,
-                    entry,
-                    actor_id=actor_id,
-                    now=now,
-                    rules=rules,
-                    reading_id=reading_id,
-                    observed_at=reading.measured_at,
-                )
+            saved = await record_entry(
+                db,
+                visit_id,
+                entry,
+                actor_id=actor_id,
+                now=now,
+                rules=rules,
+                reading_id=reading_id,
+                observed_at=reading.measured_at,
             )
+            results.append(Claimed(reading=reading, entry=saved))
     return results
-
-
-def _check_claimable(reading: DeviceReading, visit_id: int, now: dt.datetime) -> None:
-    where: dict[str, object] = {"id": reading.id}
-    if reading.visit_id is not None:
-        raise Conflict(
-            f"reading {reading.id} is already claimed by visit {reading.visit_id}",
-            field="reading_ids",
-            details={**where, "visit_id": reading.visit_id},
-        )
-    if reading.error is not None or not reading.values:
-        raise Conflict(
-            f"reading {reading.id} is a failed measurement ({reading.error}): measure again",
-            field="reading_ids",
-            details=where,
-        )
-    if not reading.stable:
-        raise Conflict(
-            f"reading {reading.id} was not settled yet: wait for the device's final value",
-            field="reading_ids",
-            details=where,
-        )
-    if reading.measured_at < now - UNCLAIMED_WINDOW:
-        minutes = int(UNCLAIMED_WINDOW.total_seconds() // 60)
-        raise Conflict(
-            f"reading {reading.id} was measured more than {minutes} minutes ago: measure again",
-            field="reading_ids",
-            details=where,
-        )
 
 
 def _reading(row: dict[str, Any]) -> DeviceReading:

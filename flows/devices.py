@@ -35,9 +35,19 @@ class DeviceReading(Struct, frozen=True, kw_only=True):
     visit_id: int | None = None  # claimed by
     claimed_at: dt.datetime | None = None
 
-    @property
-    def claimable(self) -> bool:
-        return self.visit_id is None and self.stable and self.error is None and bool(self.values)
+
+def claim_refusal(reading: DeviceReading, now: dt.datetime) -> str | None:
+    """Why the reading cannot become a visit's observations now, or None when it can."""
+    if reading.visit_id is not None:
+        return f"reading {reading.id} is already claimed by visit {reading.visit_id}"
+    if reading.error is not None or not reading.values:
+        return f"reading {reading.id} is a failed measurement ({reading.error}): measure again"
+    if not reading.stable:
+        return f"reading {reading.id} was not settled yet: wait for the device's final value"
+    if reading.measured_at < now - UNCLAIMED_WINDOW:
+        minutes = int(UNCLAIMED_WINDOW.total_seconds() // 60)
+        return f"reading {reading.id} was measured more than {minutes} minutes ago: measure again"
+    return None
 
 
 class DeviceStatus(Struct, frozen=True, kw_only=True):

@@ -76,46 +76,56 @@ def _ago(stamp: str) -> str:
 
 
 def _probe(config: DeviceConfig, listen_s: float) -> tuple[bool, str]:
+    """Run the API's own reader on the device for `listen_s` seconds (same port opening, framing, replies)."""
+    import threading
+
     from hardware.devices import registry
-    from hardware.devices.base import DeviceError, Measurement, Rejected, Reply
-    from hardware.devices.port import open_port
+    from hardware.devices.base import DeviceError, Measurement, Rejected
+    from hardware.devices.reader import DeviceReader, ReaderEvent, Status
 
     head = f"{config.id:<12} {config.kind:<16} {config.protocol:<14} {config.station:<14} "
     try:
-        protocol, line, simulator = registry.device_parts(
+        parts = registry.device_parts(
             config.protocol,
             config.url,
             pattern=config.pattern,
             baudrate=config.baudrate,
             framing=config.framing,
         )
-        port = open_port(config.url, line, timeout=0.2, simulator=simulator)
     except DeviceError as exc:
         return False, f"{head}NOT opened: {exc}"
-    received = readings = rejected = 0
-    try:
-        deadline = time.monotonic() + listen_s
-        while time.monotonic() < deadline:
-            data = port.read(port.in_waiting or 1)
-            now = time.monotonic()
-            received += len(data)
-            for event in [*(protocol.feed(data, now) if data else []), *protocol.tick(now)]:
-                if isinstance(event, Reply):
-                    port.write(event.data)
-                elif isinstance(event, Measurement):
-                    readings += 1
-                elif isinstance(event, Rejected):
-                    rejected += 1
-    except (OSError, DeviceError) as exc:
-        return False, f"{head}opened, then failed: {exc}"
-    finally:
-        port.close()
+    opened = threading.Event()
+    counts = {"readings": 0, "rejected": 0}
+
+    def on_event(_device_id: str, event: ReaderEvent) -> None:
+        if isinstance(event, Status) and event.connected:
+            opened.set()
+        elif isinstance(event, Measurement):
+            counts["readings"] += 1
+        elif isinstance(event, Rejected):
+            counts["rejected"] += 1
+
+    reader = DeviceReader(
+        device_id=config.id,
+        url=config.url,
+        protocol=parts.protocol,
+        line=parts.line,
+        on_event=on_event,
+        simulator=parts.simulator,
+        wall_clock=lambda: dt.datetime.now(dt.UTC),
+    )
+    reader.start()
+    time.sleep(listen_s)
+    reader.stop()
+    health = reader.health()
+    if not opened.is_set():
+        return False, f"{head}NOT opened: {health.last_error}"
+    line = parts.line
     heard = (
-        f"{received} bytes, {readings} readings, {rejected} rejected frames"
-        if received
+        f"{counts['readings']} readings, {counts['rejected']} rejected frames"
+        if health.last_seen is not None
         else "silent (devices send only after a measurement: take one now and run again)"
     )
-    return (
-        True,
-        f"{head}opened [{config.url} {line.baudrate} {line.bytesize}{line.parity}{line.stopbits:g}]; {heard}",
-    )
+    lost = f"; lost {health.reconnects} time(s): {health.last_error}" if health.reconnects else ""
+    settings = f"{line.baudrate} {line.bytesize}{line.parity}{line.stopbits:g}"
+    return True, f"{head}opened [{config.url} {settings}]; {heard}{lost}"

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from flows.devices import DeviceReading, DeviceStatus
 from flows.model import (
     ApiError,
     Credentials,
@@ -25,6 +24,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     import httpx
+
+    from flows.devices import DeviceReading, DeviceStatus
 
 T = TypeVar("T")
 
@@ -119,9 +120,13 @@ class ApiClient:
         return self._call("GET", "/api/v1/printer", PrinterReport)
 
     def devices(self) -> list[DeviceStatus]:
+        from flows.devices import DeviceStatus  # the devices screen only: not on the start-up path
+
         return self._call("GET", "/api/v1/devices", list[DeviceStatus])
 
     def station_readings(self, station: str, *, claimed: bool = True) -> list[DeviceReading]:
+        from flows.devices import DeviceReading
+
         params = {"station": station, "claimed": "true" if claimed else "false"}
         return self._call("GET", "/api/v1/readings", list[DeviceReading], params=params)
 

@@ -210,17 +210,16 @@ class VisitReadingController(Controller):
         auditor: NamedDependency[Auditor],
         devices: NamedDependency[DeviceManager],
     ) -> list[VisitEntryResult]:
-        results = await auditor.atomic(
+        claimed = await auditor.atomic(
             lambda: store.claim(db, visit_id, data.reading_ids, actor_id=staff.id, now=now, rules=rules),
             lambda saved: auditor.resident(
-                saved[0].resident_id,
+                saved[0].entry.resident_id,
                 "visit.reading_claimed",
                 detail=f"visit={visit_id} readings={','.join(str(i) for i in data.reading_ids)}",
             ),
         )
-        for reading_id in dict.fromkeys(data.reading_ids):
-            reading = await store.get_reading(reading_id)
+        for c in claimed:
             devices.hub.publish(
-                ReadingClaimed(reading_id=reading_id, visit_id=visit_id, station=reading.station)
+                ReadingClaimed(reading_id=c.reading.id, visit_id=visit_id, station=c.reading.station)
             )
-        return results
+        return [c.entry for c in claimed]

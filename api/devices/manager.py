@@ -23,7 +23,15 @@ from api.pubsub import Hub
 from db import readings as store
 from db.engine import Database
 from db.errors import StoreError
-from flows.devices import DeviceChanged, DeviceReading, DeviceStatus, NewReading, ReadingClaimed, ReadingEvent
+from flows.devices import (
+    DeviceChanged,
+    DeviceReading,
+    DeviceStatus,
+    NewReading,
+    ReadingClaimed,
+    ReadingEvent,
+    claim_refusal,
+)
 from flows.errors import FlowError
 from flows.model import Staff
 from flows.rules.settings import RulesSettings
@@ -55,6 +63,7 @@ class DeviceManager:
     def __init__(self, *, settings: Settings, clock: Callable[[], dt.datetime]) -> None:
         self.settings = settings
         self.clock = clock
+        self.configs: dict[str, DeviceConfig] = {d.id: d for d in settings.devices}
         self.hub: Hub[ReadingEvent] = Hub(BOUND)
         self._readers: dict[str, DeviceReader] = {}
         self._config_errors: dict[str, str] = {}
@@ -64,10 +73,6 @@ class DeviceManager:
         self._task: asyncio.Task[None] | None = None
         self._db: Database | None = None
         self._rules: RulesSettings | None = None
-
-    @property
-    def configs(self) -> dict[str, DeviceConfig]:
-        return {d.id: d for d in self.settings.devices}
 
     async def start(self, db: Database, rules: RulesSettings) -> None:
         if not self.settings.devices:
@@ -221,7 +226,7 @@ class DeviceManager:
             return
         self.hub.publish(NewReading(reading=reading))
         bound = self._bound(config.station)
-        if bound is not None and reading.claimable:
+        if bound is not None and claim_refusal(reading, self.clock()) is None:
             await self._claim(reading, bound)
 
     async def _save(self, device_id: str, station: str, new: store.NewReading) -> DeviceReading | None:
@@ -252,12 +257,12 @@ class DeviceManager:
         db, rules, now = self._db, self._rules, self.clock()
         auditor = Auditor(db=db, actor=bound.staff, address=None, now=now)
         try:
-            results = await auditor.atomic(
+            claimed = await auditor.atomic(
                 lambda: store.claim(
                     db, bound.visit_id, [reading.id], actor_id=bound.staff.id, now=now, rules=rules
                 ),
                 lambda saved: auditor.resident(
-                    saved[0].resident_id,
+                    saved[0].entry.resident_id,
                     "visit.reading_claimed",
                     detail=f"visit={bound.visit_id} reading={reading.id} station={reading.station} auto",
                 ),
@@ -270,7 +275,7 @@ class DeviceManager:
                 self._stations.pop(reading.station, None)
             return
         bound.until = self.clock() + STATION_HOLD
-        if results:
+        if claimed:
             self.hub.publish(
                 ReadingClaimed(reading_id=reading.id, visit_id=bound.visit_id, station=reading.station)
             )

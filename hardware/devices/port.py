@@ -8,7 +8,6 @@ because devices push records whoever listens, and bytes from before we listened 
 from __future__ import annotations
 
 import contextlib
-import errno
 import urllib.parse
 from collections.abc import Callable
 from typing import Protocol
@@ -16,6 +15,7 @@ from typing import Protocol
 import serial
 
 from hardware.devices.base import DeviceError, DeviceSimulator, LineSettings
+from hardware.serial_ports import SERIAL_ERRORS, open_cause
 
 
 class Port(Protocol):
@@ -45,31 +45,8 @@ class PortError(DeviceError):
 
 _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
 
-# pyserial puts the OSError's errno on the SerialException it raises from open(); these are the ones a
-# nurse or an installer can act on.
-_CAUSES = {
-    errno.ENOENT: "no such device (unplugged, or a wrong path?)",
-    errno.ENXIO: "no such device (unplugged?)",
-    errno.ENODEV: "no such device (unplugged?)",
-    errno.EACCES: "permission denied (is the user in the dialout group?)",
-    errno.EPERM: "permission denied (is the user in the dialout group?)",
-    errno.EBUSY: "busy: another program or reader has the port open",
-    # flock(LOCK_EX | LOCK_NB) from exclusive=True fails with EWOULDBLOCK (== EAGAIN on Linux)
-    errno.EAGAIN: "busy: another program or reader has the port open",
-}
-
-
-def _port_errors() -> tuple[type[Exception], ...]:
-    try:
-        import termios
-    except ImportError:  # Windows
-        return (serial.SerialException, OSError, PortError)
-    return (serial.SerialException, OSError, PortError, termios.error)
-
-
-# What a port that dies under us raises: pyserial wraps most failures, but in_waiting lets the ioctl's
-# OSError through and reset_input_buffer a termios.error (EIO once the device is gone), not an OSError.
-PORT_ERRORS = _port_errors()
+# What a port that dies under us raises (the reader closes and reopens on any of these).
+PORT_ERRORS: tuple[type[Exception], ...] = (*SERIAL_ERRORS, PortError)
 
 
 def _is_url(url: str) -> bool:
@@ -105,7 +82,7 @@ def open_port(
         kind = "bad URL" if _is_url(url) and "URL" in str(exc) else "bad line settings"
         raise PortError(f"{url}: {kind}: {exc}") from exc
     except serial.SerialException as exc:
-        raise PortError(f"{url}: cannot open: {_cause(exc)}") from exc
+        raise PortError(f"{url}: cannot open: {open_cause(exc)}") from exc
     except OSError as exc:  # URL handlers (socket://, rfc2217://) can let a bare OSError through
         raise PortError(f"{url}: cannot open: {exc}") from exc
     try:
@@ -115,11 +92,6 @@ def open_port(
             port.close()
         raise PortError(f"{url}: opened but lost at once: {exc}") from exc
     return port
-
-
-def _cause(exc: serial.SerialException) -> str:
-    cause = _CAUSES.get(exc.errno) if isinstance(exc.errno, int) else None
-    return cause or str(exc)  # pyserial's own text repeats the path, twice
 
 
 def _open_sim(url: str, *, timeout: float, simulator: Callable[[], DeviceSimulator] | None) -> Port:

@@ -13,25 +13,13 @@ import serial
 
 from hardware.printer.errors import PrinterError, PrinterState
 from hardware.printer.stream import StreamTransport
+from hardware.serial_ports import SERIAL_ERRORS, open_cause
 
 # pyserial's write_timeout bounds a whole write() call. A job goes out in chunks small enough to leave the
 # OS buffer in well under the timeout even at 2400 baud (240 bytes/s), so timeout_s bounds a stall (flow
 # control holding us because of paper out or a full buffer), not the length of a ticket.
 _CHUNK = 128
 _DRAIN_LIMIT = 1 << 16
-
-
-def _port_errors() -> tuple[type[Exception], ...]:
-    """What a dying port raises: pyserial wraps most failures, but `reset_input_buffer` lets termios.error
-    through (EIO once the device is gone), and termios.error is not an OSError. No termios on Windows."""
-    try:
-        import termios
-    except ImportError:
-        return (serial.SerialException, OSError)
-    return (serial.SerialException, OSError, termios.error)
-
-
-_PORT_ERRORS = _port_errors()
 
 
 class SerialTransport(StreamTransport):
@@ -68,16 +56,19 @@ class SerialTransport(StreamTransport):
                 write_timeout=self.timeout_s,
                 exclusive=True,
             )
-        except (serial.SerialException, ValueError) as exc:  # ValueError: a baud rate the port cannot do
-            hint = " (is the user in the dialout group?)" if "ermission" in str(exc) else ""
+        except serial.SerialException as exc:
             raise PrinterError(
-                f"{self.url}: cannot open the port: {exc}{hint}", state=PrinterState.REFUSED
+                f"{self.url}: cannot open the port: {open_cause(exc)}", state=PrinterState.REFUSED
+            ) from exc
+        except ValueError as exc:  # a baud rate the port cannot do
+            raise PrinterError(
+                f"{self.url}: cannot open the port: {exc}", state=PrinterState.REFUSED
             ) from exc
 
     def _disconnect(self) -> None:
         port, self._serial = self._serial, None
         if port is not None:
-            with contextlib.suppress(*_PORT_ERRORS):  # the device may be gone already
+            with contextlib.suppress(*SERIAL_ERRORS):  # the device may be gone already
                 port.close()
 
     def _port(self) -> serial.Serial:
@@ -98,7 +89,7 @@ class SerialTransport(StreamTransport):
                 f"{self.url}: printer took nothing for {self.timeout_s:g} s ({done} of {len(data)} bytes sent)",
                 state=PrinterState.NO_ANSWER,
             ) from exc
-        except _PORT_ERRORS as exc:
+        except SERIAL_ERRORS as exc:
             raise PrinterError(
                 f"{self.url}: port lost mid-job after {done} of {len(data)} bytes ({exc})",
                 state=PrinterState.DISCONNECTED,
@@ -107,7 +98,7 @@ class SerialTransport(StreamTransport):
     def _read_byte(self) -> int | None:
         try:
             got = self._port().read(1)
-        except _PORT_ERRORS as exc:
+        except SERIAL_ERRORS as exc:
             raise PrinterError(f"{self.url}: port lost ({exc})", state=PrinterState.DISCONNECTED) from exc
         return got[0] if got else None
 
@@ -118,5 +109,5 @@ class SerialTransport(StreamTransport):
             drained = 0
             while drained < _DRAIN_LIMIT and (waiting := port.in_waiting):
                 drained += len(port.read(waiting))
-        except _PORT_ERRORS as exc:
+        except SERIAL_ERRORS as exc:
             raise PrinterError(f"{self.url}: port lost ({exc})", state=PrinterState.DISCONNECTED) from exc

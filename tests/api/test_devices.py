@@ -274,5 +274,10 @@ def test_a_typed_value_cannot_pass_for_a_device_reading(api: Api) -> None:
 
 def test_putting_a_closed_or_unknown_visit_at_a_station_is_refused(api: Api) -> None:
     refused = api.nurse.put(f"/api/v1/stations/{STATION}/visit", json={"visit_id": 424242})
-    assert error(refused, 404)
+    assert error(refused, 404)["field"] == "visit_id"
+    visit = _visit(api, 8)
+    left = api.nurse.post(f"/api/v1/visits/{visit['id']}/events", json={"move": "cancel", "reason": "离开"})
+    assert left.status_code == 200, left.text
+    closed = api.nurse.put(f"/api/v1/stations/{STATION}/visit", json={"visit_id": visit["id"]})
+    assert "is closed" in error(closed, 409)["message"]
     assert api.nurse.get(f"/api/v1/stations/{STATION}").json()["visit_id"] is None

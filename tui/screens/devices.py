@@ -77,6 +77,11 @@ class DevicesScreen(DeskScreen):
     CSS_PATH = "devices.tcss"
     KEYS: ClassVar[tuple[str, ...]] = ("devices.back", "app.quit")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._devices: dict[str, DeviceStatus] = {}
+        self._readings: dict[int, DeviceReading] = {}
+
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Label(_("Devices at station {station}").format(station=self.desk.station), id="devices-title")
@@ -156,6 +161,3 @@ class DevicesScreen(DeskScreen):
     def action_back(self) -> None:
         self.workers.cancel_group(self, "devices-stream")
         self.dismiss()
-
-    _devices: dict[str, DeviceStatus]
-    _readings: dict[int, DeviceReading]
