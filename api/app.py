@@ -13,6 +13,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from api.board import ROUTES as BOARD_ROUTES
 from api.context import DEPENDENCIES, ApiContext, Clock, context_of, site_clock
+from api.controllers.access_tokens import AccessTokenController
 from api.controllers.audit import AuditController
 from api.controllers.care import CareController
 from api.controllers.devices import (
@@ -33,6 +34,7 @@ from api.controllers.screening import ScreeningController
 from api.controllers.session import SessionController
 from api.controllers.visits import VisitController
 from api.errors import document_validation_as_422, exception_handlers
+from api.patient.controller import ROUTES as PATIENT_ROUTES
 from db.engine import Database, close, connect, pending_migrations
 from db.engine import migrate as run_migrations
 from db.errors import StoreError
@@ -119,7 +121,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             StationController,
             VisitReadingController,
             AuditController,
+            AccessTokenController,
             *BOARD_ROUTES,
+            *PATIENT_ROUTES,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=exception_handlers(),

@@ -18,7 +18,7 @@ from api.audit import Auditor
 from api.board.announcer import CallAnnouncer
 from api.devices.manager import DeviceManager
 from api.printing.worker import PrintWorker
-from api.throttle import LoginThrottle
+from api.throttle import GuessThrottle, LoginThrottle
 from db.engine import Database
 from db.queues import site_queues
 from flows.model import Staff
@@ -42,6 +42,7 @@ class ApiContext:
     clock: Clock
     database: Database | None = field(default=None)  # set by the lifespan, None outside it
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    page_throttle: GuessThrottle = field(default_factory=GuessThrottle)  # patient links tried per address
     rules: RulesSettings = field(init=False)
     zone: zoneinfo.ZoneInfo = field(init=False)
     queue_specs: list[QueueSpec] = field(init=False)

@@ -44,8 +44,7 @@ class LoginThrottle:
                 )
 
     def failed(self, username: str, address: str | None, now: dt.datetime) -> None:
-        if len(self._failures) >= _MAX_KEYS:
-            self._prune(now)
+        _make_room(self._failures, now, self.window)
         for key, _ in self._keys(username, address):
             self._failures.setdefault(key, deque()).append(now)
 
@@ -60,18 +59,58 @@ class LoginThrottle:
         return keys
 
     def _recent(self, key: str, now: dt.datetime) -> deque[dt.datetime]:
-        stamps = self._failures.get(key, deque())
-        while stamps and stamps[0] <= now - self.window:
-            stamps.popleft()
-        return stamps
-
-    def _prune(self, now: dt.datetime) -> None:
-        for key in list(self._failures):
-            if not self._recent(key, now):
-                del self._failures[key]
-        while len(self._failures) >= _MAX_KEYS:  # still full of live keys: forget the oldest-inserted
-            del self._failures[next(iter(self._failures))]
+        return _recent(self._failures, key, now, self.window)
 
 
 def _user_key(username: str) -> str:
     return "user:" + username.strip().lower()
+
+
+PAGE_WINDOW = dt.timedelta(minutes=15)
+PAGE_FAILURES = 20  # a resident retrying an expired card a few times is far below; a guesser is stopped
+
+
+@dataclass
+class GuessThrottle:
+    """Patient-page links tried per client address (api.patient): after `limit` links that opened nothing
+    within `window`, the address gets the refusal page for every link, valid or not, until the oldest
+    failure ages out. Checked before the lookup, so a blocked guesser learns nothing more and costs no
+    database work. With 128-bit tokens guessing is hopeless anyway; this keeps a scanner off the database.
+    """
+
+    window: dt.timedelta = PAGE_WINDOW
+    limit: int = PAGE_FAILURES
+    _failures: dict[str, deque[dt.datetime]] = field(default_factory=dict)
+
+    def blocked(self, address: str | None, now: dt.datetime) -> int | None:
+        """Seconds until the address may try again, or None when it may try now."""
+        stamps = _recent(self._failures, address or "?", now, self.window)
+        if len(stamps) < self.limit:
+            return None
+        return max(1, math.ceil((stamps[0] + self.window - now).total_seconds()))
+
+    def failed(self, address: str | None, now: dt.datetime) -> None:
+        _make_room(self._failures, now, self.window)
+        self._failures.setdefault(address or "?", deque()).append(now)
+
+
+def _recent(
+    failures: dict[str, deque[dt.datetime]], key: str, now: dt.datetime, window: dt.timedelta
+) -> deque[dt.datetime]:
+    """The key's failures still inside the window (older ones are dropped as a side effect)."""
+    stamps = failures.get(key, deque())
+    while stamps and stamps[0] <= now - window:
+        stamps.popleft()
+    return stamps
+
+
+def _make_room(failures: dict[str, deque[dt.datetime]], now: dt.datetime, window: dt.timedelta) -> None:
+    """Bounded memory under a spray of made-up names or addresses: drop the keys with nothing recent, then,
+    if still full of live keys, the oldest-inserted."""
+    if len(failures) < _MAX_KEYS:
+        return
+    for key in list(failures):
+        if not _recent(failures, key, now, window):
+            del failures[key]
+    while len(failures) >= _MAX_KEYS:
+        del failures[next(iter(failures))]

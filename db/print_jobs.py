@@ -205,8 +205,10 @@ async def payload_of(job_id: int) -> bytes:
 
 
 async def mark_printed(job_id: int, *, now: dt.datetime, state: str, content: str | None = None) -> None:
-    """Printed: one write, with what the ticket said (the bytes are only kept for a retry)."""
+    """Printed: one write, with what the ticket said. The bytes were only kept for a retry, and they hold the
+    secret of the ticket's patient link (api.patient): they go."""
     values: dict[str, Any] = {"content": content} if content is not None else {}
+    values["payload"] = b""
     await _set(
         job_id,
         now,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import secrets
 import zoneinfo
 from collections.abc import Sequence
 from typing import Any
@@ -233,7 +232,6 @@ async def _insert(
             issued_by=actor_id,
             order_at=at,
             ahead_at_issue=ahead,
-            public_token=secrets.token_urlsafe(9),  # 12 characters: a short QR payload
             updated_at=at,
         )
     ).returning(QueueTicket.id)
@@ -479,12 +477,17 @@ def board_call(ticket: Ticket, queue_name: str) -> BoardCall:
     )
 
 
-async def ticket_status(token: str, queues: Sequence[QueueDef] = ()) -> TicketStatusView | None:
-    """The ticket behind a status-page token, with the people still ahead of it now."""
-    rows = await QueueTicket.raw(f"SELECT {_COLUMNS} FROM queue_ticket WHERE public_token = {{}}", token)
-    if not rows:
-        return None
-    ticket = _ticket(rows[0])
+async def visit_places(visit_id: int, queues: Sequence[QueueDef] = ()) -> list[TicketStatusView]:
+    """Today's tickets of a visit, oldest first, each with the people still ahead of it now (the patient
+    page, /p/{token})."""
+    rows = await QueueTicket.raw(
+        f"SELECT {_COLUMNS} FROM queue_ticket WHERE visit = {{}} ORDER BY id", visit_id
+    )
+    names = {q.id: q.name for q in queues}
+    return [await _place(_ticket(row), names) for row in rows]
+
+
+async def _place(ticket: Ticket, names: dict[str, str]) -> TicketStatusView:
     ahead = 0
     if ticket.status is TicketStatus.WAITING:
         counted = await QueueTicket.raw(
@@ -500,7 +503,6 @@ async def ticket_status(token: str, queues: Sequence[QueueDef] = ()) -> TicketSt
             ticket.number,
         )
         ahead = int(counted[0]["n"])
-    names = {q.id: q.name for q in queues}
     return TicketStatusView(
         label=ticket.label,
         queue_name=names.get(ticket.queue_id, ticket.queue_id),
@@ -513,21 +515,13 @@ async def ticket_status(token: str, queues: Sequence[QueueDef] = ()) -> TicketSt
     )
 
 
-async def public_token_of(ticket_id: int) -> str:
-    rows = await QueueTicket.select(QueueTicket.public_token).where(QueueTicket.id == ticket_id)
-    if not rows or not rows[0]["public_token"]:
-        raise NotFound(f"no ticket with id {ticket_id}", field="ticket_id")
-    return str(rows[0]["public_token"])
-
-
-async def ticket_for_print(ticket_id: int) -> tuple[Ticket, str, str]:
-    """The ticket, its public token and the resident's name (masked by the caller before printing)."""
+async def ticket_for_print(ticket_id: int) -> tuple[Ticket, str]:
+    """The ticket and the resident's name (masked by the caller before printing)."""
     cols = ", ".join(f"t.{c.strip()}" for c in _COLUMNS.split(","))
     rows = await QueueTicket.raw(
-        f"SELECT {cols}, t.public_token, r.name FROM queue_ticket t JOIN resident r ON r.id = t.resident "
-        "WHERE t.id = {}",
+        f"SELECT {cols}, r.name FROM queue_ticket t JOIN resident r ON r.id = t.resident WHERE t.id = {{}}",
         ticket_id,
     )
     if not rows:
         raise NotFound(f"no ticket with id {ticket_id}", field="ticket_id")
-    return _ticket(rows[0]), str(rows[0]["public_token"]), str(rows[0]["name"])
+    return _ticket(rows[0]), str(rows[0]["name"])

@@ -44,6 +44,7 @@ class FamilyDoctorTeam(Table, tablename="family_doctor_team"):
 
     name = Varchar(length=100, unique=True)
     room = Varchar(length=50)
+    phone = Varchar(length=32, null=True, default=None)  # how the team's patients reach it (patient page)
 
 
 class Staff(Table, tablename="staff"):
@@ -188,7 +189,6 @@ class QueueTicket(Table, tablename="queue_ticket"):
     finished_at = Timestamptz(null=True, default=None)
     transferred_to = Integer(null=True, default=None)  # the ticket id in the other queue
     ahead_at_issue = Integer(default=0)
-    public_token = Varchar(length=32, null=True, default=None)  # the ticket's status page /q/{token}
     updated_at = Timestamptz(null=True, default=None)
 
 
@@ -443,17 +443,23 @@ class Appointment(Table, tablename="appointment"):
 
 
 class AccessToken(Table, tablename="access_token"):
-    """A patient's QR-code token (hash only): what it may show, until when, and whether it was revoked."""
+    """A patient's QR-code token (flows.access): only its hash, what it may show, for what purpose, until when,
+    whether it was revoked, and when it was last used; (resident, purpose) in the index migration."""
 
     id: Serial
 
     resident = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
     token_hash = Varchar(length=128, unique=True)
-    scope = Varchar(length=32)
+    scope = Varchar(length=32)  # flows.access.AccessScope
+    purpose = Varchar(length=64, default="record")  # record | visit:<id> | ticket:<id>
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
+    revoked_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
     created_at = Timestamptz()
     created_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    last_used_at = Timestamptz(null=True, default=None)
+    uses = Integer(default=0)
 
 
 # --- audit and bookkeeping ------------------------------------------------------------------------------

@@ -177,7 +177,7 @@ class BoardCall(Struct, frozen=True, kw_only=True):
 
 
 class TicketStatusView(Struct, frozen=True, kw_only=True):
-    """What the ticket's own status page (/q/{token}) shows: no name, no ID number."""
+    """A ticket as the patient page (/p/{token}) shows it: no name, no ID number."""
 
     label: str
     queue_name: str

@@ -33,6 +33,7 @@ class SiteConfig(_Section):
     township_code: str = "001"  # 3-digit township code: the second part (BPHS-2017)
     default_village_code: str = "901"  # 901–999 = other; used when the desk does not choose a village
     timezone: str = "Asia/Shanghai"  # queue numbers and "one visit a day" follow local midnight
+    phone: str | None = None  # the front desk's number: the patient page's "whom to ask"
 
 
 class DatabaseConfig(_Section):
@@ -85,6 +86,14 @@ class BoardConfig(_Section):
     speech: str = "auto"
 
 
+class AccessConfig(_Section):
+    """Patient links (/p/{token}, flows.access): how long they last unless staff choose otherwise. A ticket's
+    link always ends with the day."""
+
+    record_days: int = 30  # a record card's QR code
+    max_days: int = 365  # the longest a link may be issued for
+
+
 class DeviceConfig(_Section):
     id: str
     kind: str
@@ -115,13 +124,14 @@ class Settings(_Section):
     devices: list[DeviceConfig] = msgspec.field(default_factory=list)
     queues: list[QueueConfig] = msgspec.field(default_factory=default_queues)
     board: BoardConfig = msgspec.field(default_factory=BoardConfig)
+    access: AccessConfig = msgspec.field(default_factory=AccessConfig)
     # [rules.<module>] tables override the clinical rules' settings (the facts CLINICAL_RULES.md tags [U]).
     # Kept raw here, because this module imports no layer; flows.rules.settings.load_rules checks every key
     # (the CLI's `config check` and the API's start-up both call it, naming a bad key as `rules.x.y`).
     rules: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
 
 
-_SECTIONS = {"site", "database", "api", "printer", "tui", "board"}
+_SECTIONS = {"site", "database", "api", "printer", "tui", "board", "access"}
 DEVICE_PROTOCOLS = frozenset({"omron-hbp9030", "tanita", "scale-line", "astm", "cms50"})
 _FRAMING = re.compile(r"[5-8][NEO](1|1\.5|2)")
 _DEVICE_KINDS = {
@@ -215,6 +225,12 @@ def _check(s: Settings) -> None:
     for key in ("timeout_s", "expire_s", "idle_check_s"):
         if not getattr(s.printer, key) > 0:
             raise ConfigError(f"printer.{key}: must be more than 0, got {getattr(s.printer, key)}")
+    if not 1 <= s.access.record_days <= s.access.max_days:
+        raise ConfigError(
+            f"access.record_days: must be 1–{s.access.max_days} (access.max_days), got {s.access.record_days}"
+        )
+    if not 1 <= s.access.max_days <= 3660:
+        raise ConfigError(f"access.max_days: must be 1–3660, got {s.access.max_days}")
     _check_queues(s.queues)
     seen: set[str] = set()
     for i, dev in enumerate(s.devices):

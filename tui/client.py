@@ -6,6 +6,7 @@ Run its methods in thread workers: every call blocks. Errors come out as one typ
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -47,6 +48,47 @@ class PrinterReport(msgspec.Struct, frozen=True, kw_only=True):
     can_print: bool
     queued: int = 0
     offered: int = 0  # tickets that did not print for sure: waiting for staff to reprint
+
+
+class AccessTokenView(msgspec.Struct, frozen=True, kw_only=True):
+    """A patient link as the API lists it; its secret is never sent again after issuing."""
+
+    id: int
+    resident_id: int
+    scope: str  # "record" | "visit"
+    visit_id: int | None = None
+    purpose: str = ""
+    created_at: dt.datetime
+    created_by: int | None = None
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+    revoked_by: int | None = None
+    last_used_at: dt.datetime | None = None
+    uses: int = 0
+    status: str  # "active" | "expired" | "revoked"
+
+
+class AccessTokenList(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[AccessTokenView]
+
+
+class IssuedToken(msgspec.Struct, frozen=True, kw_only=True):
+    """The answer to issuing a link. The bare secret is not kept: it reaches the screen only inside `url`."""
+
+    token: AccessTokenView
+    url: str
+    qr: list[str]  # the QR of `url`, rows of "1" dark / "0" light, without quiet zone
+
+
+class IssueAccessToken(msgspec.Struct, frozen=True, kw_only=True):
+    resident_id: int
+    scope: str
+    visit_id: int | None = None
+    expires_at: dt.datetime | None = None  # None: the API's default for the scope
+
+
+class RevokeAccessToken(msgspec.Struct, frozen=True, kw_only=True):
+    reason: str | None = None
 
 
 class ApiClientError(Exception):
@@ -129,6 +171,29 @@ class ApiClient:
 
         params = {"station": station, "claimed": "true" if claimed else "false"}
         return self._call("GET", "/api/v1/readings", list[DeviceReading], params=params)
+
+    def access_tokens(self, resident_id: int) -> list[AccessTokenView]:
+        """The resident's patient links, newest first."""
+        params = {"resident_id": str(resident_id)}
+        return self._call("GET", "/api/v1/access-tokens", AccessTokenList, params=params).items
+
+    def issue_access_token(
+        self,
+        resident_id: int,
+        scope: str,
+        *,
+        visit_id: int | None = None,
+        expires_at: dt.datetime | None = None,
+    ) -> IssuedToken:
+        """A new link for the resident; the API revokes the previous link of the same kind."""
+        body = IssueAccessToken(
+            resident_id=resident_id, scope=scope, visit_id=visit_id, expires_at=expires_at
+        )
+        return self._call("POST", "/api/v1/access-tokens", IssuedToken, body=body)
+
+    def revoke_access_token(self, token_id: int, *, reason: str | None = None) -> AccessTokenView:
+        path = f"/api/v1/access-tokens/{token_id}/revoke"
+        return self._call("POST", path, AccessTokenView, body=RevokeAccessToken(reason=reason))
 
     def reading_events(self, station: str, *, stop: Callable[[], bool]) -> Iterator[tuple[str, bytes]]:
         """The station's server-sent events as (event, data) until `stop()` says so or the stream ends.

@@ -27,6 +27,21 @@ KEYMAP: dict[str, KeyDef] = {
     "summary.back": KeyDef("escape", "back", N_("Back"), N_("Return to the search")),
     "search.devices": KeyDef("f6", "devices", N_("Devices"), N_("The station's devices and their readings")),
     "devices.back": KeyDef("escape", "back", N_("Back"), N_("Return to the search")),
+    "summary.patient_link": KeyDef(
+        "f8", "patient_link", N_("Patient QR"), N_("A QR code the resident scans to read the record by phone")
+    ),
+    # The patient-link screen: escape leaves the QR view, then the screen; `n` means "no" while a revoke
+    # waits for its confirmation (the screen enables one `n` binding at a time).
+    "link.back": KeyDef("escape", "back", N_("Back"), N_("Return to the resident's summary")),
+    "link.record": KeyDef(
+        "n", "issue_record", N_("Record QR"), N_("A new link to the health record (the old one stops)")
+    ),
+    "link.visit": KeyDef(
+        "v", "issue_visit", N_("Visit QR"), N_("A new link to today's visit (the old one stops)")
+    ),
+    "link.revoke": KeyDef("r", "revoke", N_("Revoke"), N_("Stop the selected link from working")),
+    "link.yes": KeyDef("y", "confirm_revoke", N_("Yes, revoke"), N_("Revoke the link")),
+    "link.no": KeyDef("n", "cancel_revoke", N_("No"), N_("Keep the link")),
 }
 
 

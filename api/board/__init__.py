@@ -1,4 +1,4 @@
-"""The waiting-room board and the ticket's status page: public screens fed by the calls the API publishes."""
+"""The waiting-room board: a public screen fed by the calls the API publishes."""
 
 from api.board.announcer import CallAnnouncer
 from api.board.controller import ROUTES, BoardState

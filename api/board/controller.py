@@ -1,10 +1,10 @@
-"""Public screens, no login: the waiting-room board (/board, its events and state) and the ticket's own
-status page (/q/{token}). Neither ever shows a name or an ID number."""
+"""Public screens, no login: the waiting-room board (/board, its events and state). It never shows a name or
+an ID number. (The ticket's own status page, /q/{token}, is retired: the ticket's QR code opens the patient
+page, /p/{token}, api.patient.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import AsyncIterator
 from typing import Final
 
@@ -12,11 +12,9 @@ import msgspec
 from litestar import MediaType, Response, Router, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from api.board import page, ticket
+from api.board import page
 from api.board.announcer import CallAnnouncer
 from api.errors import error_responses
 from db import queues as ticket_store
@@ -25,7 +23,6 @@ from onestop.config import Settings
 
 KEEPALIVE_S: Final = 15.0  # a comment line this often, so proxies and TVs' stacks keep the stream open
 RETRY_MS: Final = 3000  # how soon a board reconnects after the stream drops
-TOKEN_MAX: Final = 128  # longer than any token we issue: answer 404 without asking the database
 
 
 class BoardState(msgspec.Struct, frozen=True, kw_only=True):
@@ -119,35 +116,10 @@ async def board_events(calls: NamedDependency[CallAnnouncer]) -> ServerSentEvent
     return ServerSentEvent(_events(calls))
 
 
-@get(
-    "/q/{token:str}",
-    operation_id="ticketStatusPage",
-    summary="A ticket's own status page for the resident's phone (HTML, from the ticket's QR code)",
-    media_type=MediaType.HTML,
-    responses={
-        404: ResponseSpec(
-            data_container=str,
-            media_type=MediaType.HTML,
-            description="no ticket has this link (HTML page)",
-            generate_examples=False,
-        )
-    },
-)
-async def ticket_status_page(
-    token: FromPath[str], zone: NamedDependency[zoneinfo.ZoneInfo], queues: NamedDependency[list[QueueDef]]
-) -> Response[str]:
-    view = await ticket_store.ticket_status(token, queues) if len(token) <= TOKEN_MAX else None
-    if view is None:
-        content, status = ticket.render_missing(), 404
-    else:
-        content, status = ticket.render_status(view, zone), 200
-    return Response(content, status_code=status, media_type=MediaType.HTML, headers=ticket.TICKET_HEADERS)
-
-
 ROUTES: Final = [
     Router(
         path="/",
-        route_handlers=[board_page, board_js, board_css, get_board, board_events, ticket_status_page],
+        route_handlers=[board_page, board_js, board_css, get_board, board_events],
         dependencies={
             "calls": Provide(provide_calls, sync_to_thread=False),
             "queues": Provide(provide_queues),

@@ -26,13 +26,17 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from api.patient.tokens import issue as issue_link
+from api.patient.tokens import page_url
 from db import print_jobs
-from db.engine import Database
+from db.audit import record_audit
+from db.engine import Database, write_transaction
 from db.queues import ticket_for_print
+from flows.access import AccessScope, NewAccessToken
 from flows.identity import mask_name
 from flows.printing import JobKind, retry_delay
 from flows.printing import PrintJob as JobStruct
-from flows.queue import QueueDef, find_queue
+from flows.queue import QueueDef, Ticket, find_queue
 from onestop.config import Settings
 
 if TYPE_CHECKING:
@@ -260,8 +264,9 @@ class PrintWorker:
                 native_qr=native,
             )
             return data, None
-        ticket, token, name = await ticket_for_print(job.ticket_id)
+        ticket, name = await ticket_for_print(job.ticket_id)
         queue = find_queue(await self.queues(), ticket.queue_id)
+        link, token_id = await self._visit_link(job, ticket)
         content = TicketContent(
             site_name=self.settings.site.name,
             label=ticket.label,
@@ -270,14 +275,48 @@ class PrintWorker:
             ahead=ticket.ahead_at_issue,
             masked_name=mask_name(name),
             issued_at=ticket.issued_at.astimezone(zone),
-            qr_url=f"{self.settings.api.public_url.rstrip('/')}/q/{token}",
+            qr_url=link,
             emergency=ticket.emergency,
             priority_note="签约优先" if 0 < ticket.priority < 100 else None,
             reprint=job.kind is JobKind.REPRINT,
             footer="请留意叫号屏与语音提示，过号请到分诊台",
         )
         data = await asyncio.to_thread(render_ticket, content, paper_mm=paper, native_qr=native)
-        return data, msgspec.json.encode(content).decode()
+        # The job row keeps what the ticket said, but not the link's secret: only its hash is stored.
+        kept = msgspec.structs.replace(
+            content, qr_url=f"{page_url(self.settings, '')}[access_token={token_id}]"
+        )
+        return data, msgspec.json.encode(kept).decode()
+
+    async def _visit_link(self, job: JobStruct, ticket: Ticket) -> tuple[str, int]:
+        """A fresh patient link for the ticket's visit (flows.access, scope "visit", until the day ends).
+
+        Made at render time, so its secret exists only in the printer's bytes: a reprint (补打) makes a new
+        one and revokes the old, so a lost ticket's QR code stops working once the desk reprints it."""
+        request = NewAccessToken(
+            resident_id=ticket.resident_id, scope=AccessScope.VISIT, visit_id=ticket.visit_id
+        )
+        db = self._require_db()
+        async with write_transaction(db):
+            issued = await issue_link(
+                db,
+                self.settings,
+                request,
+                now=self.clock(),
+                created_by=job.requested_by,
+                ticket_id=ticket.id,
+                with_qr=False,
+            )
+            await record_audit(
+                db,
+                actor_id=job.requested_by,
+                action="token.issue",
+                entity="resident",
+                entity_id=ticket.resident_id,
+                detail=f"access_token={issued.token.id} visit ticket={ticket.id}",
+                now=self.clock(),
+            )
+        return issued.url, issued.token.id
 
     def _require_db(self) -> Database:
         if self._db is None:

@@ -27,7 +27,6 @@ from api.board import CallAnnouncer, Speaker
 from api.board import controller as board_controller
 from api.board.speech import resolve_speech
 from api.context import context_of
-from db.queues import public_token_of
 from flows.queue import BoardCall, TicketStatus
 from onestop.config import BoardConfig
 from tests.api.helpers import Api, id_number
@@ -274,32 +273,3 @@ def test_board_events_carry_a_real_call_and_keep_alive(
     _read_until(events, lambda line: line == ": ping")
 
 
-def test_ticket_status_page_follows_the_ticket_without_names(api: Api) -> None:
-    visit = to_triage(api, 1, name=NAME)
-    ticket = issue(api, visit["id"])["ticket"]
-    token = api.server.run(public_token_of(ticket["id"]))
-    answer = api.anon.get(f"/q/{token}")
-    assert answer.status_code == 200
-    assert answer.headers["cache-control"] == "no-store"
-    assert answer.headers["referrer-policy"] == "no-referrer"
-    assert "style-src 'sha256-" in answer.headers["content-security-policy"]
-    assert "A001" in answer.text
-    assert "等候中" in answer.text
-    assert "全科门诊" in answer.text
-    assert 'http-equiv="refresh" content="15"' in answer.text
-    assert NAME not in answer.text
-    assert id_number(1) not in answer.text
-    assert api.doctor.post("/api/v1/queues/gp/call-next").status_code == 200
-    called = api.anon.get(f"/q/{token}").text
-    assert "请到诊室" in called
-    assert "全科诊室" in called
-    assert "叫号时间" in called
-
-
-@pytest.mark.parametrize("token", ["no-such-token", "x" * 500])
-def test_unknown_ticket_link_is_a_404_page_in_chinese(api: Api, token: str) -> None:
-    answer = api.anon.get(f"/q/{token}")
-    assert answer.status_code == 404
-    assert answer.headers["content-type"].startswith("text/html")
-    assert "未找到该排队号" in answer.text
-    assert answer.headers["referrer-policy"] == "no-referrer"

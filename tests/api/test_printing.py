@@ -14,7 +14,7 @@ import pytest
 
 from hardware.printer.decode import Cut, DecodeError, Qr, decode, text_of
 from onestop.config import ApiConfig, BoardConfig, DatabaseConfig, PrinterConfig, Settings
-from tests.api.helpers import Api, api_of
+from tests.api.helpers import Api, api_of, id_number
 from tests.api.queueing import issue, to_triage
 from tests.support.fake_printer import FakePrinter, Mode
 from tests.support.server import LiveServer, live_server
@@ -108,12 +108,14 @@ def test_a_ticket_prints_with_number_room_masked_name_and_qr(api: Api, fake_prin
     assert "示范镇卫生院" in text
     tokens = decode(fake_printer.connections[0])
     [qr] = [t for t in tokens if isinstance(t, Qr)]
-    assert qr.payload.startswith(f"{PUBLIC}/q/")
-    # The QR points at the ticket's own status page, which knows the number and nothing personal.
+    assert qr.payload.startswith(f"{PUBLIC}/p/")
+    # The QR opens the visit's patient page: the number and the masked name, nothing more personal.
     page = api.anon.get(qr.payload.removeprefix(PUBLIC))
     assert page.status_code == 200
     assert "A001" in page.text
-    assert "张" not in page.text
+    assert "张*丰" in page.text
+    assert "张三丰" not in page.text
+    assert id_number(1) not in page.text
 
 
 FAULTS: list[tuple[Mode, str]] = [

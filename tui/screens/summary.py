@@ -29,11 +29,12 @@ class SummaryLoaded(Message):
 
 class SummaryScreen(DeskScreen):
     CSS_PATH = "summary.tcss"
-    KEYS: ClassVar[tuple[str, ...]] = ("summary.back", "app.quit")
+    KEYS: ClassVar[tuple[str, ...]] = ("summary.back", "summary.patient_link", "app.quit")
 
     def __init__(self, resident_id: int) -> None:
         super().__init__()
         self.resident_id = resident_id
+        self.summary: ResidentSummary | None = None  # once loaded: the patient-link screen starts from it
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -52,6 +53,8 @@ class SummaryScreen(DeskScreen):
     def on_summary_loaded(self, message: SummaryLoaded) -> None:
         s = message.summary
         r = s.resident
+        self.summary = s
+        self.refresh_bindings()
         # The full ID number arrives (the API serves the record) but is never put on the screen.
         self.query_one("#summary-title", Label).update(f"{r.name}  {mask_id_number(r.id_number)}")
         today = dt.date.today()
@@ -76,6 +79,17 @@ class SummaryScreen(DeskScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "patient_link" and self.summary is None:
+            return None  # shown, greyed, until the record has loaded
+        return True
+
+    def action_patient_link(self) -> None:
+        from tui.screens.patient_link import PatientLinkScreen  # not on the desk's start path
+
+        if self.summary is not None:
+            self.app.push_screen(PatientLinkScreen(self.summary))
 
 
 def _pairs(rows: list[tuple[str, str]]) -> str:
