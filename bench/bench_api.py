@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -85,20 +86,28 @@ def ensure_township(url: str, engine: str, residents: int) -> None:
     print(f"  loaded in {time.perf_counter() - start:.1f} s")
 
 
-def sample_residents(url: str, engine: str, n: int) -> list[dict[str, str]]:
+def sample_residents(url: str, engine: str, n: int) -> list[dict[str, Any]]:
     query = "SELECT id, id_number, record_number, phone, name, name_initials FROM resident ORDER BY random() LIMIT ?"
+    return query_rows(url, engine, query, n)
+
+
+def query_rows(url: str, engine: str, query: str, *args: object) -> list[dict[str, Any]]:
+    """Rows of a read-only query straight from the benchmark's database (`?` placeholders)."""
     if engine == "sqlite":
         with sqlite3.connect(url.removeprefix("sqlite:///")) as con:
             con.row_factory = sqlite3.Row
-            return [dict(r) for r in con.execute(query, (n,))]
+            return [dict(r) for r in con.execute(query, args)]
 
-    async def fetch() -> list[dict[str, str]]:
+    async def fetch() -> list[dict[str, Any]]:
         import asyncpg
 
         con = await asyncpg.connect(url)
         try:
-            rows = await con.fetch(query.replace("?", "$1"), n)
-            return [{k: str(v) for k, v in dict(r).items()} for r in rows]
+            numbered = query
+            for i in range(len(args)):
+                numbered = numbered.replace("?", f"${i + 1}", 1)
+            rows = await con.fetch(numbered, *args)
+            return [dict(r) for r in rows]
         finally:
             await con.close()
 

@@ -11,6 +11,7 @@ exists (`token.refused`, with why). An address that keeps trying links that open
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zoneinfo
 from typing import Any, Final
 
@@ -29,9 +30,12 @@ from db import access_tokens
 from db.engine import Database, write_transaction
 from db.patient_record import patient_record
 from flows.access import AccessScope, AccessToken, TokenStatus, token_hash, well_formed
-from flows.rules.advice import AdviceInput, patient_advice, patient_targets
+from flows.patient import PatientRecord
+from flows.rules.advice import Advice, AdviceInput, PatientTargets, patient_advice, patient_targets
+from flows.rules.base import ADULT_AGE, RuleError
 from onestop.config import Settings
 
+log = logging.getLogger("onestop.patient")
 ACCESS_TOKEN: Final = "access_token"
 SVG_HEADERS: Final = {
     **{k: v for k, v in page.HEADERS.items() if k != "Content-Security-Policy"},
@@ -78,6 +82,34 @@ async def _count_use(db: Database, auditor: Auditor, token: AccessToken, what: s
         await auditor.resident(token.resident_id, what, detail=f"access_token={token.id} {token.scope.value}")
 
 
+def _guidance(record: PatientRecord) -> tuple[tuple[Advice, ...], PatientTargets | None]:
+    """Advice and targets from the record. The rules are for adults and refuse implausible values; a
+    child's card or a bad stored value must still open the page, with the record and without the advice."""
+    if record.age < ADULT_AGE:
+        return (), None
+    latest = {v.code: v.value for v in record.latest}
+    try:
+        targets = patient_targets(
+            record.conditions, age=record.age, height_cm=latest.get("height"), plan=record.plan
+        )
+        advice = patient_advice(
+            AdviceInput(
+                conditions=record.conditions,
+                age=record.age,
+                sex=record.sex,
+                latest=latest,
+                plan=record.plan,
+                smoker=record.smoker,
+                salt_intake=record.salt_intake,
+                on_medicines=bool(record.medicines),
+            )
+        )
+    except RuleError as exc:
+        log.warning("patient page without advice: %s", exc)
+        return (), None
+    return advice, targets
+
+
 @get(
     "/p/{token:str}",
     operation_id="patientPage",
@@ -102,25 +134,7 @@ async def patient_page(
     await _count_use(db, auditor, opened, "token.use")
     ctx = context_of(request.app.state)
     record = await patient_record(db, opened, now=now, zone=zone, queues=await ctx.queues())
-    advice: tuple[Any, ...] = ()
-    targets = None
-    if record.scope is AccessScope.RECORD:
-        latest = {v.code: v.value for v in record.latest}
-        targets = patient_targets(
-            record.conditions, age=record.age, height_cm=latest.get("height"), plan=record.plan
-        )
-        advice = patient_advice(
-            AdviceInput(
-                conditions=record.conditions,
-                age=record.age,
-                sex=record.sex,
-                latest=latest,
-                plan=record.plan,
-                smoker=record.smoker,
-                salt_intake=record.salt_intake,
-                on_medicines=bool(record.medicines),
-            )
-        )
+    advice, targets = _guidance(record) if record.scope is AccessScope.RECORD else ((), None)
     html = page.render_record(
         record,
         advice=advice,

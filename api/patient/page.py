@@ -40,6 +40,7 @@ h1{font-size:1.3rem}header p{color:#444}
 nav a{color:#0b57d0;font-size:.95rem}
 section{background:#fff;border-radius:.8rem;padding:.8rem .9rem;margin:.6rem 0;box-shadow:0 1px 3px #0002}
 h2{font-size:1.1rem;margin-bottom:.4rem}
+table+h2{margin-top:.8rem}
 .alarm{background:#b71c1c;color:#fff;font-weight:bold;font-size:1.1rem}
 .ticket{display:flex;align-items:center;gap:.8rem;padding:.4rem 0;border-top:1px solid #eee}
 .ticket:first-of-type{border-top:0}

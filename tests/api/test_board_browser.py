@@ -7,26 +7,21 @@ tests skip, naming what is missing, except when CI=true, where they fail: no sil
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
 from api.context import context_of
 from tests.api.helpers import Api, id_number
 from tests.api.queueing import issue, to_triage
 from tests.api.test_board import NAME, board_call
+from tests.support.browser import ARTIFACTS, chromium, viewport
 from tests.support.server import LiveServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 WAIT_S = 10
 
 # The board is the same on both engines (the HTTP tests cover both): one browser run, on SQLite.
@@ -36,33 +31,14 @@ pytestmark = pytest.mark.parametrize("db_kind", ["sqlite"])
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
     """One headless Chromium for the module (it takes a second or two to start)."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        message = f"headless Chromium is not installed ({', '.join(missing)} missing: apt-get install chromium chromium-driver)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}; CI=true: the board's browser tests are required", pytrace=False)
-        pytest.skip(message)
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--window-size=1280,720",
-        "--lang=zh-CN",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
 def board(browser: webdriver.Chrome, api: Api) -> Iterator[webdriver.Chrome]:
     """The board open on this test's server, subscribed to its calls."""
-    _viewport(browser, 1280, 720)
+    viewport(browser, 1280, 720)
     browser.get(f"{api.base_url}/board")
     _wait_subscribed(api.server)
     WebDriverWait(browser, WAIT_S).until(lambda d: d.find_element("id", "link-text").text == "已连接")
@@ -71,11 +47,6 @@ def board(browser: webdriver.Chrome, api: Api) -> Iterator[webdriver.Chrome]:
     finally:
         # Leave the page before the server stops: an open event stream would hold its shutdown up.
         browser.get("about:blank")
-
-
-def _viewport(driver: webdriver.Chrome, width: int, height: int) -> None:
-    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
 
 
 def _wait_subscribed(server: LiveServer) -> None:
@@ -139,7 +110,7 @@ def test_a_real_call_reaches_the_board_without_the_residents_name(board: webdriv
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720)])
 def test_six_rooms_fit_the_screen(board: webdriver.Chrome, api: Api, width: int, height: int) -> None:
-    _viewport(board, width, height)
+    viewport(board, width, height)
     rooms = ["1号诊室", "2号诊室", "3号诊室", "全科诊室", "筛查室", "药房"]
     for n, room in enumerate(rooms, start=1):
         for k in range(4):  # three smaller numbers under each

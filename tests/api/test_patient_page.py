@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from db.tables import AccessToken, AuditEvent
+from db.convert import utc
+from db.tables import AccessToken, AuditEvent, Observation
 from flows.access import token_hash
 from tests.api.helpers import Api, error, id_number, register
 from tests.api.queueing import issue, to_triage
@@ -401,3 +402,26 @@ def test_a_printed_ticket_carries_a_visit_link_and_a_reprint_kills_the_lost_one(
     _wait("the reprint's link", lambda: len(ticket_links()) == 2)
     second, old = ticket_links()
     assert (second["status"], old["id"], old["status"]) == ("active", first["id"], "revoked")
+
+
+def test_a_childs_card_and_an_implausible_stored_value_still_open_the_page(api: Api) -> None:
+    child = register(api.nurse, 1, id_number=id_number(1, year=2016))
+    assert api.anon.get(_path(_issue(api, child["id"]))).status_code == 200
+    adult = register(api.nurse, 2)
+
+    async def odd_value() -> None:
+        await Observation.insert(
+            Observation(
+                resident=adult["id"],
+                code="waist",
+                value=900.0,
+                unit="cm",
+                source="manual",
+                observed_at=utc(api.server.clock()),
+            )
+        )
+
+    api.server.run(odd_value())
+    answer = api.anon.get(_path(_issue(api, adult["id"])))
+    assert answer.status_code == 200
+    assert "我的健康档案" in answer.text
