@@ -36,7 +36,7 @@ def _spec(table: str, columns: str, conflict: str = "") -> TableSpec:
 
 # Insertion order is foreign-key order.
 TABLES: dict[str, TableSpec] = {
-    "family_doctor_team": _spec("family_doctor_team", "id, name, room"),
+    "family_doctor_team": _spec("family_doctor_team", "id, name, room, phone"),
     "staff": _spec("staff", "id, username, display_name, role, password_hash, team, active, created_at"),
     "household": _spec("household", "id, address, head_resident_id, created_at"),
     "resident": _spec(
@@ -147,7 +147,7 @@ def layout_rows(plan: Layout, ids: Ids, joined: dt.datetime, *, text: bool) -> R
     staff = [s for s in plan.staff if s.id in ids.new_staff]
     return {
         "family_doctor_team": [
-            (ids.teams[t.id], t.name, t.room) for t in plan.teams if t.id in ids.new_teams
+            (ids.teams[t.id], t.name, t.room, t.phone) for t in plan.teams if t.id in ids.new_teams
         ],
         "staff": [
             (

@@ -42,6 +42,7 @@ class SyntheticTeam(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     name: str
     room: str
+    phone: str  # the patient page shows it (made up: the site's area code, a fixed exchange)
 
 
 class SyntheticStaff(msgspec.Struct, frozen=True, kw_only=True):

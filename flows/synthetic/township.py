@@ -79,7 +79,12 @@ def layout(spec: TownshipSpec) -> Layout:
         for v in range(n_villages)
     )
     teams = tuple(
-        SyntheticTeam(id=t + 1, name=f"家庭医生{_NUMERALS[t]}队", room=f"{t + 1}号诊室")
+        SyntheticTeam(
+            id=t + 1,
+            name=f"家庭医生{_NUMERALS[t]}队",
+            room=f"{t + 1}号诊室",
+            phone=f"0517-8600 12{t + 1:02d}",
+        )
         for t in range(n_teams)
     )
     staff: list[SyntheticStaff] = []

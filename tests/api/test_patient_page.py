@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -425,3 +426,21 @@ def test_a_childs_card_and_an_implausible_stored_value_still_open_the_page(api: 
     answer = api.anon.get(_path(_issue(api, adult["id"])))
     assert answer.status_code == 200
     assert "我的健康档案" in answer.text
+
+
+def test_the_demo_printers_ticket_carries_a_qr_that_opens_the_visit_page(api: Api) -> None:
+    """The demo's preview printer (the default of these tests): read the QR off the stored job's bytes, as a
+    phone reads it off the paper, and open it."""
+    from hardware.printer.decode import Qr, decode
+
+    directory = Path(api.server.settings.printer.url.removeprefix("preview://"))
+    visit = to_triage(api, 1, name="张三丰")
+    label = issue(api, visit["id"])["ticket"]["label"]
+    _wait("the preview", lambda: any(directory.glob("*.bin")))
+    [job] = directory.glob("*.bin")
+    [qr] = [t for t in decode(job.read_bytes()) if isinstance(t, Qr)]
+    assert re.fullmatch(rf"{re.escape(PUBLIC)}/p/[A-Za-z0-9_-]{{22}}", qr.payload)
+    page = api.anon.get(qr.payload.removeprefix(PUBLIC))
+    assert page.status_code == 200
+    assert label in page.text
+    assert "张*丰" in page.text
