@@ -271,5 +271,3 @@ def test_board_events_carry_a_real_call_and_keep_alive(
     assert (call["label"], call["room"], call["status"]) == ("A001", "全科诊室", "called")
     assert NAME not in "".join(seen)
     _read_until(events, lambda line: line == ": ping")
-
-
