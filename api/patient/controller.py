@@ -28,6 +28,7 @@ from api.patient.text import lang_of
 from api.patient.tokens import page_url
 from db import access_tokens
 from db.engine import Database, write_transaction
+from db.errors import DatabaseBusy
 from db.patient_record import patient_record
 from flows.access import AccessScope, AccessToken, TokenStatus, token_hash, well_formed
 from flows.patient import PatientRecord
@@ -76,10 +77,23 @@ async def _open(
     return Response(html, status_code=404, media_type=MediaType.HTML, headers=page.HEADERS)
 
 
-async def _count_use(db: Database, auditor: Auditor, token: AccessToken, what: str) -> None:
-    async with write_transaction(db):
-        await access_tokens.count_use(token.id, now=auditor.now)
-        await auditor.resident(token.resident_id, what, detail=f"access_token={token.id} {token.scope.value}")
+async def _count_use(
+    request: Request[Any, Any, Any], db: Database, auditor: Auditor, token: AccessToken, what: str
+) -> Response[str] | None:
+    """Count and audit the view, or (the database too busy to write) a page asking to reload: a record is
+    never shown without its audit row."""
+    try:
+        async with write_transaction(db):
+            await access_tokens.count_use(token.id, now=auditor.now)
+            await auditor.resident(
+                token.resident_id, what, detail=f"access_token={token.id} {token.scope.value}"
+            )
+    except DatabaseBusy:
+        settings = context_of(request.app.state).settings
+        html = page.render_busy(site_name=settings.site.name, lang=lang_of(request.query_params.get("lang")))
+        headers = {**page.HEADERS, "Retry-After": "5"}
+        return Response(html, status_code=503, media_type=MediaType.HTML, headers=headers)
+    return None
 
 
 def _guidance(record: PatientRecord) -> tuple[tuple[Advice, ...], PatientTargets | None]:
@@ -131,7 +145,9 @@ async def patient_page(
     opened = await _open(request, token, auditor, now)
     if isinstance(opened, Response):
         return opened
-    await _count_use(db, auditor, opened, "token.use")
+    busy = await _count_use(request, db, auditor, opened, "token.use")
+    if busy is not None:
+        return busy
     ctx = context_of(request.app.state)
     record = await patient_record(db, opened, now=now, zone=zone, queues=await ctx.queues())
     advice, targets = _guidance(record) if record.scope is AccessScope.RECORD else ((), None)
@@ -167,7 +183,9 @@ async def patient_qr(
     opened = await _open(request, token, auditor, now)
     if isinstance(opened, Response):
         return opened
-    await _count_use(db, auditor, opened, "token.qr")
+    busy = await _count_use(request, db, auditor, opened, "token.qr")
+    if busy is not None:
+        return busy
     return Response(qr_svg(page_url(settings, token)), media_type="image/svg+xml", headers=SVG_HEADERS)
 
 

@@ -385,6 +385,15 @@ def render_record(
     return _document(f"{title} · {site_name}", "".join(parts), lang, refresh=live)
 
 
+def render_busy(*, site_name: str, lang: Lang) -> str:
+    """The database was too busy to count and audit the view: nothing is shown unaudited, so try again."""
+    body = (
+        f"<header><div><h1>{t('busy_title', lang)}</h1><p>{escape(site_name)}</p></div></header>"
+        f"<section><p>{t('busy', lang)}</p></section>"
+    )
+    return _document(f"{t('busy_title', lang)} · {site_name}", body, lang)
+
+
 def render_refusal(*, site_name: str, phone: str | None, lang: Lang, throttled: bool = False) -> str:
     """The one page for every link that does not open a record: unknown, expired and revoked alike, so the
     page says nothing about whether a link ever existed; also the page of an address that guessed too often."""

@@ -91,6 +91,8 @@ T: Final[dict[str, tuple[str, str]]] = {
         "此链接无效或已过期。请到服务台或找您的家庭医生重新获取二维码。",
         "This link is not valid or has expired. Ask at the front desk or your family doctor for a new QR code.",
     ),
+    "busy_title": ("请稍后刷新", "Please reload shortly"),
+    "busy": ("系统正忙，请过几秒再刷新此页面。", "The system is busy: reload this page in a few seconds."),
     "throttled": (
         "尝试次数过多，请稍后再试，或到服务台咨询。",
         "Too many tries: please try again later or ask at the front desk.",

@@ -444,3 +444,27 @@ def test_the_demo_printers_ticket_carries_a_qr_that_opens_the_visit_page(api: Ap
     assert page.status_code == 200
     assert label in page.text
     assert "张*丰" in page.text
+
+
+@pytest.mark.parametrize("db_kind", ["sqlite"])
+def test_a_busy_database_gets_a_reload_page_and_no_unaudited_view(api: Api) -> None:
+    import sqlite3
+
+    resident = register(api.nurse, 1)
+    path = _path(_issue(api, resident["id"]))
+    holder = sqlite3.connect(
+        api.server.settings.database.url.removeprefix("sqlite:///"), isolation_level=None
+    )
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock past the busy timeout
+    try:
+        answer = api.anon.get(path, timeout=30)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "5"
+    assert "系统正忙" in answer.text
+    assert "我的健康档案" not in answer.text
+    [token] = _tokens(api, resident["id"])
+    assert token["uses"] == 0
+    assert api.anon.get(path).status_code == 200
