@@ -13,7 +13,8 @@ from typing import Any
 from db import convert
 from db.engine import Database, write_transaction
 from db.tables import AccessToken as Row
-from db.tables import Resident, Visit
+from db.tables import Resident
+from db.visits import visit_of
 from flows.access import AccessScope, AccessToken, TokenStatus, status_of
 from flows.errors import Conflict, InvalidInput, NotFound
 
@@ -66,11 +67,12 @@ async def issue(
         if not await Resident.exists().where(Resident.id == resident_id):
             raise NotFound(f"no resident with id {resident_id}", field="resident_id")
         if scope is AccessScope.VISIT:
-            rows = await Visit.select(Visit.resident, Visit.visit_date).where(Visit.id == visit_id)
-            # Another resident's visit answers exactly like a missing one: staff typos must not link people.
-            if not rows or rows[0]["resident"] != resident_id:
-                raise NotFound(f"resident {resident_id} has no visit {visit_id}", field="visit_id")
-            if today is not None and convert.as_date(rows[0]["visit_date"]) != today:
+            if visit_id is None:
+                raise InvalidInput("a visit link needs the visit's id", field="visit_id")
+            visit = await visit_of(
+                visit_id, resident_id
+            )  # another resident's visit: NotFound, as a missing one
+            if today is not None and visit.visit_date != today:
                 raise InvalidInput("a visit link is for today's visit only", field="visit_id")
         elif visit_id is not None:
             raise InvalidInput("a record link is not tied to a visit: leave visit_id empty", field="visit_id")

@@ -15,3 +15,11 @@ async def confirmed_conditions(resident_id: int) -> frozenset[Condition]:
         "SELECT DISTINCT condition FROM diagnosis WHERE resident = {} AND status = 'confirmed'", resident_id
     )
     return frozenset(Condition(r["condition"]) for r in rows if r["condition"] in _KNOWN)
+
+
+_ORDER: Final = {c: i for i, c in enumerate(Condition)}
+
+
+async def conditions_in_order(resident_id: int) -> list[Condition]:
+    """The confirmed conditions in the glossary's order (hypertension, diabetes, …), as screens list them."""
+    return sorted(await confirmed_conditions(resident_id), key=_ORDER.__getitem__)

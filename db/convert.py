@@ -34,6 +34,9 @@ Row = Mapping[str, Any]
 RESIDENT_COLUMNS = (
     "id, id_number, name, sex, birth_date, record_number, created_at, updated_at, phone, address, household"
 )
+OBSERVATION_COLUMNS = (
+    "id, resident, code, value, unit, source, observed_at, visit, device_id"  # observation()
+)
 VISIT_COLUMNS = (
     "id, resident, visit_date, step, opened_at, opened_by, closed_at, queue_kind, team, referral_direction"
 )
@@ -138,7 +141,7 @@ def staff(row: Row) -> Staff:
 
 
 def team(row: Row) -> FamilyDoctorTeam:
-    return FamilyDoctorTeam(id=row["id"], name=row["name"], room=row["room"])
+    return FamilyDoctorTeam(id=row["id"], name=row["name"], room=row["room"], phone=row.get("phone"))
 
 
 def step_event(row: Row) -> StepEvent:

@@ -13,16 +13,18 @@ from typing import Any, Final
 
 import msgspec
 
-from db import convert
-from db.conditions import confirmed_conditions
+from db import convert, prescriptions
+from db.conditions import conditions_in_order
 from db.engine import Database
 from db.plans import active_plans
 from db.queues import visit_places
-from db.tables import Observation, Resident
+from db.summary import active_contract, latest_observations
+from db.tables import EmergencyFlag, FollowUp, Observation, QuestionnaireAnswer, Resident, Visit
+from db.visits import visit_row
 from flows.access import AccessScope, AccessToken
 from flows.identity import mask_name
-from flows.model import Condition, Sex, Step
-from flows.patient import Medicine, PatientRecord, Point, TeamContact, Value
+from flows.model import Sex
+from flows.patient import Medicine, PatientRecord, Point
 from flows.queue import QueueDef
 from flows.rules.base import age_on
 
@@ -44,18 +46,8 @@ SHOWN_CODES: Final = (
     "spo2",
 )
 CHART_DAYS: Final = 365
-_ORDER = {c.value: i for i, c in enumerate(Condition)}
 _SHOWN = ", ".join(f"'{c}'" for c in SHOWN_CODES)
 _CHARTED = ", ".join(f"'{c}'" for c in CHART_CODES)
-
-
-def _value(row: dict[str, Any]) -> Value:
-    return Value(
-        code=row["code"],
-        value=float(row["value"]),
-        unit=row["unit"],
-        observed_at=convert.aware(row["observed_at"]),
-    )
 
 
 async def patient_record(
@@ -85,7 +77,7 @@ async def patient_record(
 
 
 async def _today_visit(token: AccessToken, today: dt.date) -> int | None:
-    rows = await Observation.raw(
+    rows = await Visit.raw(
         "SELECT id FROM visit WHERE resident = {} AND visit_date = {} ORDER BY id DESC LIMIT 1",
         token.resident_id,
         today,
@@ -94,20 +86,19 @@ async def _today_visit(token: AccessToken, today: dt.date) -> int | None:
 
 
 async def _visit_part(visit_id: int, queues: Sequence[QueueDef]) -> dict[str, Any]:
-    visit = await Observation.raw("SELECT step FROM visit WHERE id = {}", visit_id)
-    flags = await Observation.raw(
+    visit = await visit_row(visit_id)
+    flags = await EmergencyFlag.raw(
         "SELECT id FROM emergency_flag WHERE visit = {} AND status = 'open' LIMIT 1", visit_id
     )
     values = await Observation.raw(
-        "SELECT code, value, unit, observed_at FROM observation "
-        f"WHERE visit = {{}} AND code IN ({_SHOWN}) ORDER BY observed_at, id",
+        f"SELECT {convert.OBSERVATION_COLUMNS} FROM observation WHERE visit = {{}} AND code IN ({_SHOWN}) ORDER BY observed_at, id",
         visit_id,
     )
-    latest: dict[str, Value] = {}
-    for row in values:  # a re-measured value replaces the first one, as on the form
-        latest[row["code"]] = _value(row)
+    latest = {
+        row["code"]: convert.observation(row) for row in values
+    }  # a re-measured value replaces the first
     return {
-        "visit_step": Step(visit[0]["step"]) if visit else None,
+        "visit_step": visit.step,
         "queue": tuple(await visit_places(visit_id, queues)),
         "visit_values": tuple(latest.values()),
         "emergency": bool(flags),
@@ -117,16 +108,7 @@ async def _visit_part(visit_id: int, queues: Sequence[QueueDef]) -> dict[str, An
 async def _record_part(
     db: Database, resident_id: int, today: dt.date, zone: zoneinfo.ZoneInfo
 ) -> dict[str, Any]:
-    conditions = sorted(await confirmed_conditions(resident_id), key=lambda c: _ORDER[c.value])
-    # Newest per code: the (resident, code, observed_at) index gives them in order; keep the first of each.
-    newest = await Observation.raw(
-        "SELECT code, value, unit, observed_at FROM observation "
-        f"WHERE resident = {{}} AND code IN ({_SHOWN}) ORDER BY code, observed_at DESC, id DESC",
-        resident_id,
-    )
-    latest: dict[str, Value] = {}
-    for row in newest:
-        latest.setdefault(row["code"], _value(row))
+    latest = {o.code: o for o in await latest_observations(resident_id, SHOWN_CODES)}
     since = dt.datetime.combine(today - dt.timedelta(days=CHART_DAYS), dt.time(), tzinfo=zone)
     trend = await Observation.raw(
         "SELECT code, value, observed_at FROM observation "
@@ -142,37 +124,14 @@ async def _record_part(
             points[-1] = Point(day=day, value=float(row["value"]))
         else:
             points.append(Point(day=day, value=float(row["value"])))
-    drugs = await Observation.raw(
-        "SELECT drug, dose, frequency, long_term, end_date FROM prescription WHERE resident = {} "
-        "AND start_date <= {} AND (end_date IS NULL OR end_date >= {}) ORDER BY long_term DESC, drug, id",
-        resident_id,
-        today,
-        today,
-    )
-    due = await Observation.raw(
+    due = await FollowUp.raw(
         "SELECT MIN(due_date) AS due FROM follow_up WHERE resident = {} AND done_at IS NULL AND due_date >= {}",
         resident_id,
         today,
     )
-    contract = await Observation.raw(
-        "SELECT c.end_date, t.name, t.room, t.phone FROM contract c "
-        "JOIN family_doctor_team t ON t.id = c.team "
-        "WHERE c.resident = {} AND c.status = 'active' ORDER BY c.start_date DESC, c.id DESC LIMIT 1",
-        resident_id,
-    )
-    smoking = await Observation.raw(
-        "SELECT answers FROM questionnaire_answer WHERE resident = {} AND questionnaire = 'stroke_8_2' "
-        "ORDER BY answered_at DESC, id DESC LIMIT 1",
-        resident_id,
-    )
-    smoker: bool | None = None
-    if smoking:
-        answers = msgspec.json.decode(convert.json_bytes(smoking[0]["answers"]))
-        if isinstance(answers, dict) and isinstance(answers.get("smoking"), bool):
-            smoker = answers["smoking"]
-    plans = await active_plans(db, resident_id)
+    signed = await active_contract(resident_id)
     return {
-        "conditions": tuple(conditions),
+        "conditions": tuple(await conditions_in_order(resident_id)),
         "latest": tuple(latest[c] for c in SHOWN_CODES if c in latest),
         "series": {code: tuple(points) for code, points in series.items()},
         "medicines": tuple(
@@ -183,13 +142,25 @@ async def _record_part(
                 long_term=bool(r["long_term"]),
                 end_date=convert.as_date(r["end_date"]) if r["end_date"] is not None else None,
             )
-            for r in drugs
+            for r in await prescriptions.running(resident_id, today)
         ),
         "next_followup": convert.as_date(due[0]["due"]) if due and due[0]["due"] is not None else None,
-        "team": TeamContact(name=contract[0]["name"], room=contract[0]["room"], phone=contract[0]["phone"])
-        if contract
-        else None,
-        "contract_end": convert.as_date(contract[0]["end_date"]) if contract else None,
-        "plan": plans.merged,
-        "smoker": smoker,
+        "team": signed[1] if signed else None,
+        "contract_end": signed[0].end_date if signed else None,
+        "plan": (await active_plans(db, resident_id)).merged,
+        "smoker": await _smoker(resident_id),
     }
+
+
+async def _smoker(resident_id: int) -> bool | None:
+    """Smoking as the latest 8+2 stroke screen recorded it; None when unknown."""
+    rows = await QuestionnaireAnswer.raw(
+        "SELECT answers FROM questionnaire_answer WHERE resident = {} AND questionnaire = 'stroke_8_2' "
+        "ORDER BY answered_at DESC, id DESC LIMIT 1",
+        resident_id,
+    )
+    if not rows:
+        return None
+    answers = msgspec.json.decode(convert.json_bytes(rows[0]["answers"]))
+    smoking = answers.get("smoking") if isinstance(answers, dict) else None
+    return smoking if isinstance(smoking, bool) else None

@@ -28,8 +28,7 @@ import msgspec
 from flows.errors import InvalidInput
 
 TOKEN_BYTES: Final = 16  # 128 bits (issue 6: "at least 128 random bits")
-TOKEN_CHARS: Final = 22  # base64url of 16 bytes, no padding
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # base64url of TOKEN_BYTES, no padding
 RECORD_PURPOSE: Final = "record"
 
 

@@ -43,6 +43,7 @@ class FamilyDoctorTeam(Struct, frozen=True, kw_only=True):
     id: int
     name: str
     room: str
+    phone: str | None = None  # how the team's patients reach it (the patient page)
 
 
 class SessionToken(Struct, frozen=True, kw_only=True):

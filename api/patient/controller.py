@@ -55,8 +55,8 @@ async def _open(
     request: Request[Any, Any, Any], token: str, auditor: Auditor, now: dt.datetime
 ) -> AccessToken | Response[str]:
     """The token's row if it may be used now; else the refusal page (and the try is counted and audited)."""
-    settings: Settings = context_of(request.app.state).settings
-    throttle = context_of(request.app.state).page_throttle
+    ctx = context_of(request.app.state)
+    settings, throttle = ctx.settings, ctx.page_throttle
     lang = lang_of(request.query_params.get("lang"))
     wait = throttle.blocked(auditor.address, now)
     if wait is not None:
@@ -114,7 +114,6 @@ def _guidance(record: PatientRecord) -> tuple[tuple[Advice, ...], PatientTargets
                 latest=latest,
                 plan=record.plan,
                 smoker=record.smoker,
-                salt_intake=record.salt_intake,
                 on_medicines=bool(record.medicines),
             )
         )

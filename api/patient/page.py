@@ -21,7 +21,8 @@ from api.patient.charts import ChartWords, Series, TargetLine, trend_chart
 from api.patient.text import CONDITION, SEX, STEP, TICKET_STATUS, Lang, pick, t
 from flows.access import AccessScope
 from flows.measurements import MEASURES
-from flows.patient import PatientRecord, Point, Value
+from flows.model import Observation
+from flows.patient import PatientRecord, Point
 from flows.queue import TicketStatus, TicketStatusView
 from flows.rules.advice import Advice, PatientTargets
 
@@ -117,6 +118,12 @@ def _hint(place: TicketStatusView, lang: Lang) -> str:
     return t(key.get(place.status, "done_t"), lang)
 
 
+def _refreshes(record: PatientRecord) -> bool:
+    """A ticket's page reloads itself while a ticket can still change; a record page, being read at leisure,
+    never does."""
+    return record.scope is AccessScope.VISIT and any(p.status not in _OVER for p in record.queue)
+
+
 def _queue(record: PatientRecord, lang: Lang) -> str:
     if not record.queue and record.visit_step is None:
         return ""
@@ -132,12 +139,11 @@ def _queue(record: PatientRecord, lang: Lang) -> str:
     step = ""
     if record.visit_step is not None:
         step = f'<p class="muted">{t("step", lang)}：{escape(pick(STEP[record.visit_step], lang))}</p>'
-    live = any(p.status not in _OVER for p in record.queue)
-    note = f'<p class="muted">{t("refresh", lang, n=REFRESH_S)}</p>' if live else ""
+    note = f'<p class="muted">{t("refresh", lang, n=REFRESH_S)}</p>' if _refreshes(record) else ""
     return f'<section id="queue"><h2>{t("queue", lang)}</h2>{"".join(rows)}{step}{note}</section>'
 
 
-def _value_rows(values: Iterable[Value], lang: Lang, today: dt.date, zone: zoneinfo.ZoneInfo) -> str:
+def _value_rows(values: Iterable[Observation], lang: Lang, today: dt.date, zone: zoneinfo.ZoneInfo) -> str:
     by_code = {v.code: v for v in values}
     rows = []
     for code, value in by_code.items():
@@ -381,8 +387,7 @@ def render_record(
     foot = t("valid_until", lang, d=f"{_day(until.date(), lang, record.today)} {until:%H:%M}")
     save = f' · <a href="{escape(qr_href)}" download>{t("save_qr", lang)}</a>' if qr_href else ""
     parts.append(f"<footer><p>{escape(site_name)} · {t('private', lang)}</p><p>{foot}{save}</p></footer>")
-    live = any(p.status not in _OVER for p in record.queue) and record.scope is AccessScope.VISIT
-    return _document(f"{title} · {site_name}", "".join(parts), lang, refresh=live)
+    return _document(f"{title} · {site_name}", "".join(parts), lang, refresh=_refreshes(record))
 
 
 def render_busy(*, site_name: str, lang: Lang) -> str:

@@ -326,6 +326,11 @@ def test_a_visit_link_shows_the_visit_and_not_the_record(api: Api) -> None:
     assert ticket["label"] in page
     assert "等候中" in page
     assert 'http-equiv="refresh"' in page  # a waiting visit refreshes itself
+    assert "自动刷新" in page
+    record = api.anon.get(_path(_issue(api, visit["resident_id"]))).text
+    assert ticket["label"] in record  # the record page shows today's queue too, but is read at leisure:
+    assert 'http-equiv="refresh"' not in record
+    assert "自动刷新" not in record
     assert "张*丰" in page
     for record_only in ("我的慢病", "我的用药", "氨氯地平", "高血压", TEAM_PHONE):
         assert record_only not in page
