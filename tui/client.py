@@ -134,48 +134,48 @@ class ApiClient:
     # --- endpoints ----------------------------------------------------------------------------------
 
     def health(self) -> Health:
-        return self._call("GET", "/api/v1/health", Health)
+        return self.call("GET", "/api/v1/health", Health)
 
     def login(self, username: str, password: str) -> SessionToken:
         """Open a session; later calls carry its bearer token."""
         body = Credentials(username=username, password=password)
-        session = self._call("POST", "/api/v1/session", SessionToken, body=body)
+        session = self.call("POST", "/api/v1/session", SessionToken, body=body)
         self.token = session.token
         return session
 
     def logout(self) -> None:
         if self.token is not None:
-            self._send("DELETE", "/api/v1/session")
+            self.send("DELETE", "/api/v1/session")
             self.token = None
 
     def whoami(self) -> Staff:
-        return self._call("GET", "/api/v1/session", Staff)
+        return self.call("GET", "/api/v1/session", Staff)
 
     def search_residents(self, query: str, *, limit: int = 20) -> list[ResidentHit]:
         params = {"q": query, "limit": str(limit)}
-        return self._call("GET", "/api/v1/residents", list[ResidentHit], params=params)
+        return self.call("GET", "/api/v1/residents", list[ResidentHit], params=params)
 
     def resident_summary(self, resident_id: int) -> ResidentSummary:
-        return self._call("GET", f"/api/v1/residents/{resident_id}/summary", ResidentSummary)
+        return self.call("GET", f"/api/v1/residents/{resident_id}/summary", ResidentSummary)
 
     def printer(self) -> PrinterReport:
-        return self._call("GET", "/api/v1/printer", PrinterReport)
+        return self.call("GET", "/api/v1/printer", PrinterReport)
 
     def devices(self) -> list[DeviceStatus]:
         from flows.devices import DeviceStatus  # the devices screen only: not on the start-up path
 
-        return self._call("GET", "/api/v1/devices", list[DeviceStatus])
+        return self.call("GET", "/api/v1/devices", list[DeviceStatus])
 
     def station_readings(self, station: str, *, claimed: bool = True) -> list[DeviceReading]:
         from flows.devices import DeviceReading
 
         params = {"station": station, "claimed": "true" if claimed else "false"}
-        return self._call("GET", "/api/v1/readings", list[DeviceReading], params=params)
+        return self.call("GET", "/api/v1/readings", list[DeviceReading], params=params)
 
     def access_tokens(self, resident_id: int) -> list[AccessTokenView]:
         """The resident's patient links, newest first."""
         params = {"resident_id": str(resident_id)}
-        return self._call("GET", "/api/v1/access-tokens", AccessTokenList, params=params).items
+        return self.call("GET", "/api/v1/access-tokens", AccessTokenList, params=params).items
 
     def issue_access_token(
         self,
@@ -189,11 +189,11 @@ class ApiClient:
         body = IssueAccessToken(
             resident_id=resident_id, scope=scope, visit_id=visit_id, expires_at=expires_at
         )
-        return self._call("POST", "/api/v1/access-tokens", IssuedToken, body=body)
+        return self.call("POST", "/api/v1/access-tokens", IssuedToken, body=body)
 
     def revoke_access_token(self, token_id: int, *, reason: str | None = None) -> AccessTokenView:
         path = f"/api/v1/access-tokens/{token_id}/revoke"
-        return self._call("POST", path, AccessTokenView, body=RevokeAccessToken(reason=reason))
+        return self.call("POST", path, AccessTokenView, body=RevokeAccessToken(reason=reason))
 
     def reading_events(self, station: str, *, stop: Callable[[], bool]) -> Iterator[tuple[str, bytes]]:
         """The station's server-sent events as (event, data) until `stop()` says so or the stream ends.
@@ -248,7 +248,7 @@ class ApiClient:
                 )
             return self._http
 
-    def _call(
+    def call(
         self,
         method: str,
         path: str,
@@ -257,7 +257,8 @@ class ApiClient:
         params: dict[str, str] | None = None,
         body: msgspec.Struct | None = None,
     ) -> T:
-        response = self._send(method, path, params=params, body=body)
+        """One request, its answer decoded as `type_`. Feature modules (tui/endpoints/) build on this."""
+        response = self.send(method, path, params=params, body=body)
         try:
             return msgspec.json.decode(response.content, type=type_)
         except msgspec.DecodeError as exc:
@@ -267,7 +268,7 @@ class ApiClient:
                 status=response.status_code,
             ) from None
 
-    def _send(
+    def send(
         self,
         method: str,
         path: str,

@@ -1,25 +1,12 @@
-"""The key map as data: every binding has a stable id, a key, an action and an English description."""
+"""The desk's keys before a visit: quit, search, summary, devices and the patient link."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from textual.binding import Binding
-
-from tui.i18n import N_, _
-
-
-class KeyDef(NamedTuple):
-    key: str
-    action: str
-    description: str  # msgid, translated when the binding is built
-    tooltip: str = ""  # msgid
-    show: bool = True
-    priority: bool = False
-
+from tui.i18n import N_
+from tui.keys.keydef import KeyDef
 
 # Ids are stable so a later per-site keymap (App.set_keymap) can rebind keys without touching screens.
-KEYMAP: dict[str, KeyDef] = {
+KEYS: dict[str, KeyDef] = {
     "app.quit": KeyDef("ctrl+q", "quit", N_("Quit"), N_("Close onestop on this terminal"), priority=True),
     "search.results": KeyDef("down", "focus_results", N_("Results"), N_("Move to the list of residents")),
     "search.query": KeyDef("slash", "focus_query", N_("Find"), N_("Type a name, ID number or phone")),
@@ -43,22 +30,3 @@ KEYMAP: dict[str, KeyDef] = {
     "link.yes": KeyDef("y", "confirm_revoke", N_("Yes, revoke"), N_("Revoke the link")),
     "link.no": KeyDef("n", "cancel_revoke", N_("No"), N_("Keep the link")),
 }
-
-
-def bindings(*ids: str) -> list[Binding]:
-    """Bindings for the given ids in the active language (built per instance, after `activate`)."""
-    out = []
-    for binding_id in ids:
-        k = KEYMAP[binding_id]
-        out.append(
-            Binding(
-                k.key,
-                k.action,
-                _(k.description),
-                show=k.show,
-                priority=k.priority,
-                tooltip=_(k.tooltip) if k.tooltip else "",
-                id=binding_id,
-            )
-        )
-    return out

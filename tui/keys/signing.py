@@ -1,0 +1,8 @@
+"""The keys of the signing screens (ids `signing.*`)."""
+
+from __future__ import annotations
+
+from tui.i18n import N_  # noqa: F401 (used as entries are added)
+from tui.keys.keydef import KeyDef
+
+KEYS: dict[str, KeyDef] = {}
