@@ -402,11 +402,18 @@ async def _transfer_into(ticket: Ticket, queue: QueueDef, *, actor_id: int, at: 
 
 
 async def list_tickets(
-    day: dt.date, *, queue_id: str | None = None, statuses: Sequence[TicketStatus] = ()
+    day: dt.date,
+    *,
+    queue_id: str | None = None,
+    statuses: Sequence[TicketStatus] = (),
+    visit_id: int | None = None,
 ) -> list[Ticket]:
     """A day's tickets in call order (priority, arrival, number)."""
     where = ["queue_date = {}"]
     args: list[Any] = [day]
+    if visit_id is not None:
+        where.append("visit = {}")  # queue_ticket.visit is indexed
+        args.append(visit_id)
     if queue_id is not None:
         where.append("queue = {}")
         args.append(queue_id)

@@ -155,6 +155,18 @@ class TriageDecision(Struct, frozen=True, kw_only=True):
     override_reason: str | None = None
 
 
+class TriagePreview(Struct, frozen=True, kw_only=True):
+    """What issuing a ticket would do now, for the nurse to see (and override) before printing."""
+
+    queue: QueueDef
+    priority: int
+    emergency: bool
+    why: str
+    override_reason: str | None = None
+    ahead: int = 0  # people who would be called before this ticket
+    existing: Ticket | None = None  # today's ticket of the resident in that queue: issuing reprints it
+
+
 class TicketMoveRequest(Struct, frozen=True, kw_only=True):
     move: TicketMove
     reason: str | None = None
@@ -327,13 +339,16 @@ def triage(
             f"family doctor team {visit.team_id} has no queue: add it to [[queues]] or check the team",
             field="team_id",
         )
-    if emergency_open:
+    # Referred as an emergency (the flag is then closed as referred) the resident still sees a doctor
+    # first: "first aid, refer at once" (BPHS-2017 HTN/DM 紧急转诊) — the first aid is the doctor's.
+    emergency = emergency_open or visit.queue_kind is QueueKind.EMERGENCY
+    if emergency:
         queue, priority, why = own or _general_practice(queues), int(Priority.EMERGENCY), "emergency"
     elif visit.queue_kind is QueueKind.OWN_TEAM and own is not None:
         queue, priority, why = own, int(Priority.SIGNED), "signed: own family doctor team first"
     else:
         queue, priority, why = _general_practice(queues), int(Priority.NORMAL), "general practice"
-    decision = TriageDecision(queue=queue, priority=priority, emergency=emergency_open, why=why)
+    decision = TriageDecision(queue=queue, priority=priority, emergency=emergency, why=why)
     if request is None or (request.queue_id is None and request.priority is None):
         return decision
     return _override(decision, queues, request)

@@ -30,6 +30,7 @@ from flows.queue import (
     Ticket,
     TicketMove,
     TicketStatus,
+    TriagePreview,
     find_queue,
 )
 
@@ -38,6 +39,7 @@ StatusFilter = Annotated[
 ]
 QueueFilter = Annotated[str | None, QueryParameter(name="queue_id", description="only this queue")]
 DayFilter = Annotated[dt.date | None, QueryParameter(name="date", description="local date (default: today)")]
+VisitFilter = Annotated[int | None, QueryParameter(name="visit_id", description="only this visit's tickets")]
 
 
 class TicketMoved(msgspec.Struct, frozen=True, kw_only=True):
@@ -101,6 +103,41 @@ class QueueController(Controller):
         ctx.printer.wake()
         return Response(issued, status_code=200 if issued.reprint else 201)
 
+    @post(
+        "/tickets/preview",
+        operation_id="previewTicket",
+        summary="What issuing would do now: queue, room, priority, why and the people ahead (nothing saved)",
+        status_code=200,
+        responses=error_responses(401, 403, 404, 409, 422),
+    )
+    async def preview(
+        self,
+        *,
+        state: State,
+        data: JSONBody[TriageRequest],
+        now: NamedDependency[dt.datetime],
+        auditor: NamedDependency[Auditor],
+    ) -> TriagePreview:
+        # The triage screen shows this before the nurse prints: the same reads as issuing, so what she is
+        # shown is what the ticket will say (unless another terminal issues one in between).
+        ctx = context_of(state)
+        prepared = await store.prepare_ticket(data, queues=await ctx.queues(), now=now, zone=ctx.zone)
+        d = prepared.decision
+        await auditor.resident(
+            prepared.visit.resident_id,
+            "ticket.preview",
+            detail=f"visit={prepared.visit.id} queue={d.queue.id}",
+        )
+        return TriagePreview(
+            queue=d.queue,
+            priority=d.priority,
+            emergency=d.emergency,
+            why=d.why,
+            override_reason=d.override_reason,
+            ahead=prepared.ahead,
+            existing=prepared.existing,
+        )
+
     @get(
         "/tickets",
         operation_id="listTickets",
@@ -115,8 +152,11 @@ class QueueController(Controller):
         queue_id: QueueFilter = None,
         status: StatusFilter = None,
         day: DayFilter = None,
+        visit_id: VisitFilter = None,
     ) -> list[Ticket]:
-        found = await store.list_tickets(day or today, queue_id=queue_id, statuses=status or ())
+        found = await store.list_tickets(
+            day or today, queue_id=queue_id, statuses=status or (), visit_id=visit_id
+        )
         await auditor.record("list", entity="ticket", entity_id=None, detail=f"results={len(found)}")
         return found
 

@@ -14,6 +14,7 @@ EXPECTED = {
     "listQueues",
     "issueTicket",
     "listTickets",
+    "previewTicket",
     "getTicket",
     "callNextTicket",
     "moveTicket",

@@ -246,3 +246,57 @@ async def _ticket_jobs() -> list[int]:
 
     rows = await PrintJob.select(PrintJob.ticket).where(PrintJob.kind == "ticket")
     return [r["ticket"] for r in rows]
+
+
+def test_preview_tells_what_issuing_will_do_and_saves_nothing(api: Api) -> None:
+    team = add_team(api)
+    first = to_triage(api, 11, team_id=team.id)
+    issue(api, first["id"])
+    visit = to_triage(api, 12, team_id=team.id)
+    answer = api.nurse.post("/api/v1/tickets/preview", json={"visit_id": visit["id"]})
+    assert answer.status_code == 200, answer.text
+    preview = answer.json()
+    assert preview["queue"]["id"] == f"team-{team.id}"
+    assert preview["queue"]["room"] == "3号诊室"
+    assert preview["priority"] == 10
+    assert preview["why"].startswith("signed")
+    assert preview["ahead"] == 1
+    assert preview["existing"] is None
+    assert api.nurse.get("/api/v1/tickets", params={"visit_id": visit["id"]}).json() == []
+    assert api.nurse.get(f"/api/v1/visits/{visit['id']}").json()["step"] == "triage"
+    # An override previewed: general practice by hand, with its reason; without a reason it is refused.
+    chosen = api.nurse.post(
+        "/api/v1/tickets/preview", json={"visit_id": visit["id"], "queue_id": "gp", "reason": "家庭医生外出"}
+    ).json()
+    assert chosen["queue"]["id"] == "gp"
+    assert chosen["override_reason"] == "家庭医生外出"
+    refused = api.nurse.post("/api/v1/tickets/preview", json={"visit_id": visit["id"], "queue_id": "gp"})
+    assert error(refused, 422)["field"] == "reason"
+    assert (
+        error(api.nurse.post("/api/v1/tickets/preview", json={"visit_id": 99999}), 404)["field"] == "visit_id"
+    )
+    rows = audit_rows(api, entity="resident", entity_id=visit["resident_id"])
+    assert any(r["action"] == "ticket.preview" for r in rows)
+
+
+def test_tickets_filter_by_visit(api: Api) -> None:
+    a = to_triage(api, 13)
+    b = to_triage(api, 14)
+    ta = issue(api, a["id"])["ticket"]
+    issue(api, b["id"])
+    listed = api.nurse.get("/api/v1/tickets", params={"visit_id": a["id"]}).json()
+    assert [t["id"] for t in listed] == [ta["id"]]
+
+
+def test_a_visit_referred_as_an_emergency_gets_an_emergency_ticket(api: Api) -> None:
+    visit = to_triage(api, 15)
+    moved = api.nurse.post(
+        f"/api/v1/visits/{visit['id']}/events",
+        json={"move": "refer_emergency", "reason": "血压 190/120，头痛"},
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["step"] == "referral"
+    ticket = issue(api, visit["id"])["ticket"]
+    assert ticket["emergency"]
+    assert ticket["priority"] == 100
+    assert api.nurse.get(f"/api/v1/visits/{visit['id']}").json()["step"] == "referral"

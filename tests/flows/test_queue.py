@@ -200,6 +200,16 @@ def test_an_open_emergency_goes_to_the_top_with_a_mark(
     assert decision.emergency
 
 
+def test_a_visit_referred_as_an_emergency_still_sees_the_doctor_first() -> None:
+    """BPHS-2017 紧急转诊 "first aid, refer at once": after refer_emergency the flag is closed as referred and the
+    visit's queue kind is emergency; its ticket is still an emergency one (the doctor gives the first aid)."""
+    referred = visit(QueueKind.EMERGENCY, step=Step.REFERRAL)
+    decision = triage(referred, QUEUES, emergency_open=False)
+    assert decision.queue is GP
+    assert decision.priority == Priority.EMERGENCY
+    assert decision.emergency
+
+
 def test_before_the_signing_check_triage_refuses_without_a_chosen_queue() -> None:
     with pytest.raises(Conflict, match="signing check"):
         triage(visit(None, step=Step.SCREENING), QUEUES, emergency_open=False)
