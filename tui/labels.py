@@ -6,7 +6,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TypeVar
 
+from rich.cells import cell_len
+
 from flows.model import Condition, ContractStatus, QueueKind, Sex, Step
+from flows.queue import TicketStatus
 from tui.i18n import N_, _
 
 K = TypeVar("K", bound=str)
@@ -48,6 +51,17 @@ QUEUE_KIND = {
     QueueKind.OWN_TEAM: N_("own family doctor"),
     QueueKind.GENERAL_PRACTICE: N_("general practice"),
     QueueKind.EMERGENCY: N_("emergency"),
+}
+
+TICKET_STATUS = {
+    TicketStatus.WAITING: N_("waiting"),
+    TicketStatus.CALLED: N_("called"),
+    TicketStatus.RECALLED: N_("called again"),
+    TicketStatus.IN_SERVICE: N_("with the doctor"),
+    TicketStatus.DONE: N_("seen"),
+    TicketStatus.SKIPPED: N_("missed the call"),
+    TicketStatus.TRANSFERRED: N_("transferred"),
+    TicketStatus.CANCELLED: N_("cancelled"),
 }
 
 MATCHED_ON = {
@@ -93,3 +107,9 @@ def age(birth: dt.date, today: dt.date) -> int:
 def fmt_value(value: float) -> str:
     """12.0 → 12, 7.25 → 7.25: measured values without noise digits."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def pairs(rows: list[tuple[str, str]]) -> str:
+    """Label and value columns aligned by display cells (a Chinese character takes two)."""
+    width = max((cell_len(k) for k, _v in rows), default=0)
+    return "\n".join(f"{k}{' ' * (width - cell_len(k))}  {v}" for k, v in rows)

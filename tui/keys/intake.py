@@ -1,8 +1,20 @@
-"""The keys of the intake screens (ids `intake.*`)."""
+"""The keys of the intake screens: search, summary, register and today's lists (ids `intake.*`, `arrivals.*`)."""
 
 from __future__ import annotations
 
-from tui.i18n import N_  # noqa: F401 (used as entries are added)
+from tui.i18n import N_
 from tui.keys.keydef import KeyDef
 
-KEYS: dict[str, KeyDef] = {}
+KEYS: dict[str, KeyDef] = {
+    "intake.register": KeyDef("f2", "register", N_("New resident"), N_("Register a resident not found")),
+    "intake.bookings": KeyDef(
+        "f3", "bookings", N_("Bookings"), N_("Today's bookings: start a visit from one")
+    ),
+    "intake.referrals": KeyDef(
+        "f4", "referrals", N_("Referrals in"), N_("Incoming referrals: start a visit from one")
+    ),
+    "intake.start": KeyDef(
+        "enter", "start_visit", N_("Start visit"), N_("Open today's visit, or continue it")
+    ),
+    # arrivals.* (today's lists screen) below
+}

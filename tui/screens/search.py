@@ -17,7 +17,7 @@ from flows.model import ResidentHit
 from tui import labels
 from tui.errors import describe
 from tui.i18n import _
-from tui.screens.base import DeskScreen
+from tui.screens.starting import VisitStarter
 from tui.widgets.status_bar import StatusBar
 
 
@@ -30,12 +30,15 @@ class SearchResults(Message):
         self.hits = hits
 
 
-class SearchScreen(DeskScreen):
+class SearchScreen(VisitStarter):
     CSS_PATH = "search.tcss"
     KEYS: ClassVar[tuple[str, ...]] = (
         "search.results",
         "search.query",
         "search.clear",
+        "intake.register",
+        "intake.bookings",
+        "intake.referrals",
         "search.devices",
         "app.quit",
     )
@@ -162,6 +165,36 @@ class SearchScreen(DeskScreen):
         table = self.query_one("#results", DataTable)
         if table.row_count:
             table.focus()
+
+    def action_register(self) -> None:
+        from tui.screens.register import RegisterScreen
+
+        query = self._query().upper()
+        # A scanned or typed ID number that found nobody starts the form with it already filled in.
+        looks_like_id = len(query) == 18 and query[:17].isdigit()
+        prefill = query if looks_like_id and not self._hits else None
+
+        def registered(resident_id: int | None) -> None:
+            if resident_id is not None:
+                self._open(resident_id)
+
+        self.app.push_screen(RegisterScreen(id_number=prefill), registered)
+
+    def action_bookings(self) -> None:
+        self._arrivals("booking")
+
+    def action_referrals(self) -> None:
+        self._arrivals("incoming_referral")
+
+    def _arrivals(self, purpose: str) -> None:
+        from tui.endpoints.arrivals import Arrival
+        from tui.screens.arrivals import ArrivalsScreen
+
+        def arrived(arrival: Arrival | None) -> None:
+            if arrival is not None:
+                self.start_visit_for(arrival.resident_id, visit=arrival.visit)
+
+        self.app.push_screen(ArrivalsScreen(purpose), arrived)
 
     def action_devices(self) -> None:
         from tui.screens.devices import DevicesScreen

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -17,7 +16,7 @@ from flows.model import ResidentSummary
 from tui import labels
 from tui.errors import describe
 from tui.i18n import _
-from tui.screens.base import DeskScreen
+from tui.screens.starting import VisitStarter
 from tui.widgets.status_bar import StatusBar
 
 
@@ -27,9 +26,9 @@ class SummaryLoaded(Message):
         self.summary = summary
 
 
-class SummaryScreen(DeskScreen):
+class SummaryScreen(VisitStarter):
     CSS_PATH = "summary.tcss"
-    KEYS: ClassVar[tuple[str, ...]] = ("summary.back", "summary.patient_link", "app.quit")
+    KEYS: ClassVar[tuple[str, ...]] = ("intake.start", "summary.back", "summary.patient_link", "app.quit")
 
     def __init__(self, resident_id: int) -> None:
         super().__init__()
@@ -39,6 +38,7 @@ class SummaryScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Label(_("Loading the record…"), id="summary-title", markup=False)
+        yield Label("", id="summary-visit", markup=False)
         yield VerticalScroll(id="summary")
         yield Footer()
 
@@ -58,6 +58,7 @@ class SummaryScreen(DeskScreen):
         # The full ID number arrives (the API serves the record) but is never put on the screen.
         self.query_one("#summary-title", Label).update(f"{r.name}  {mask_id_number(r.id_number)}")
         today = dt.date.today()
+        self.query_one("#summary-visit", Label).update(_visit_hint(s, today))
         sections = [
             (_("Resident"), _identity(s, today)),
             (_("Family doctor contract"), _contract(s)),
@@ -81,9 +82,13 @@ class SummaryScreen(DeskScreen):
         self.dismiss()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "patient_link" and self.summary is None:
+        if action in ("patient_link", "start_visit") and self.summary is None:
             return None  # shown, greyed, until the record has loaded
         return True
+
+    def action_start_visit(self) -> None:
+        if self.summary is not None:
+            self.start_visit_for(self.resident_id, summary=self.summary)
 
     def action_patient_link(self) -> None:
         from tui.screens.patient_link import PatientLinkScreen  # not on the desk's start path
@@ -92,15 +97,18 @@ class SummaryScreen(DeskScreen):
             self.app.push_screen(PatientLinkScreen(self.summary))
 
 
-def _pairs(rows: list[tuple[str, str]]) -> str:
-    """Label and value columns aligned by display cells (a Chinese character takes two)."""
-    width = max((cell_len(k) for k, _v in rows), default=0)
-    return "\n".join(f"{k}{' ' * (width - cell_len(k))}  {v}" for k, v in rows)
+def _visit_hint(s: ResidentSummary, today: dt.date) -> str:
+    """What Enter does here: continue today's open visit at its step, or start one."""
+    open_today = [v for v in s.recent_visits if v.visit_date == today and v.closed_at is None]
+    if open_today:
+        step = labels.word(labels.STEP, open_today[0].step)
+        return _("Today's visit is at {step}: press Enter to continue it.").format(step=step)
+    return _("Press Enter to start today's visit.")
 
 
 def _identity(s: ResidentSummary, today: dt.date) -> str:
     r = s.resident
-    return _pairs(
+    return labels.pairs(
         [
             (_("Name"), r.name),
             (_("Sex"), labels.word(labels.SEX, r.sex)),
@@ -128,7 +136,7 @@ def _contract(s: ResidentSummary) -> str:
     if s.team is not None:
         rows.append((_("Family doctor team"), s.team.name))
         rows.append((_("Room"), s.team.room))
-    return _pairs(rows)
+    return labels.pairs(rows)
 
 
 def _conditions(s: ResidentSummary) -> str:
@@ -140,7 +148,7 @@ def _conditions(s: ResidentSummary) -> str:
 def _latest(s: ResidentSummary) -> str:
     if not s.latest:
         return _("None recorded")
-    return _pairs(
+    return labels.pairs(
         [
             (
                 labels.word(labels.OBSERVATION, o.code),
