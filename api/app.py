@@ -16,6 +16,7 @@ from api.context import DEPENDENCIES, ApiContext, Clock, context_of, site_clock
 from api.controllers.access_tokens import AccessTokenController
 from api.controllers.audit import AuditController
 from api.controllers.care import CareController
+from api.controllers.contracts import ContractController, TeamController
 from api.controllers.devices import (
     DeviceController,
     ReadingController,
@@ -112,6 +113,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             EntryController,
             ScreeningController,
             CareController,
+            ContractController,
+            TeamController,
             RulesController,
             IndicatorController,
             QueueController,

@@ -187,6 +187,25 @@ def renewal_dates(contract: Contract) -> tuple[dt.date, dt.date]:
     return start, default_end_date(start)
 
 
+def renewal_term(contract: Contract, today: dt.date) -> tuple[dt.date, dt.date]:
+    """(start, end) of renewing `contract` on `today` (§9 [V]: at expiry the resident renews).
+
+    While the contract runs, or the day after it ended, the renewal follows it without a gap (`renewal_dates`).
+    A contract that lapsed earlier is renewed from today: a term already over would cover nobody. A terminated
+    contract is not renewed (Conflict): signing again is a new contract.
+    """
+    if contract.status is ContractStatus.TERMINATED:
+        raise Conflict(
+            f"contract {contract.id} was terminated; sign a new contract instead of renewing it",
+            field="contract_id",
+            details={"contract_id": contract.id, "clauses": [CL_RENEWAL]},
+        )
+    start, end = renewal_dates(contract)
+    if start >= today:
+        return start, end
+    return today, default_end_date(today)
+
+
 def contract_status_on(contract: Contract, today: dt.date) -> ContractStatus:
     """The status on `today`: a termination is a decision and stands; otherwise the end date decides.
 

@@ -299,6 +299,41 @@ def test_renewal_dates_follow_without_gap() -> None:
 
 
 @pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        pytest.param(
+            D(2026, 6, 1), (D(2027, 1, 1), D(2027, 12, 31)), id="CONTRACT.renewal: in force → the next term"
+        ),
+        pytest.param(
+            D(2026, 12, 31), (D(2027, 1, 1), D(2027, 12, 31)), id="CONTRACT.renewal: on the last day → next"
+        ),
+        pytest.param(
+            D(2027, 1, 1), (D(2027, 1, 1), D(2027, 12, 31)), id="CONTRACT.renewal: the day after → no gap"
+        ),
+        pytest.param(
+            D(2027, 3, 15),
+            (D(2027, 3, 15), D(2028, 3, 14)),
+            id="CONTRACT.renewal: lapsed → a year from today",
+        ),
+        pytest.param(
+            D(2028, 2, 29), (D(2028, 2, 29), D(2029, 2, 28)), id="CONTRACT.term: lapsed, renewed on 29 Feb"
+        ),
+    ],
+)
+def test_renewal_term(today: dt.date, expected: tuple[dt.date, dt.date]) -> None:
+    assert ct.renewal_term(CURRENT, today) == expected
+    start, end = expected
+    ct.check_term(start, end)
+    ct.check_new_contract([CURRENT], resident_id=7, team_id=1, start=start, end=end)
+
+
+def test_a_terminated_contract_is_not_renewed() -> None:
+    with pytest.raises(Conflict) as refused:
+        ct.renewal_term(contract(1, status=S.TERMINATED), D(2026, 6, 1))
+    assert refused.value.field == "contract_id"
+
+
+@pytest.mark.parametrize(
     ("today", "window", "due"),
     [
         pytest.param(D(2026, 12, 1), None, True, id="CONTRACT.renewal_window: 30 days before the end → due"),
