@@ -14,6 +14,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from api.board import ROUTES as BOARD_ROUTES
 from api.context import DEPENDENCIES, ApiContext, Clock, context_of, site_clock
 from api.controllers.access_tokens import AccessTokenController
+from api.controllers.appointments import AppointmentController
 from api.controllers.audit import AuditController
 from api.controllers.care import CareController
 from api.controllers.contracts import ContractController, TeamController
@@ -29,6 +30,7 @@ from api.controllers.households import HouseholdController
 from api.controllers.indicators import IndicatorController
 from api.controllers.printer import PrinterController
 from api.controllers.queues import QueueController
+from api.controllers.referrals import ReferralController
 from api.controllers.residents import ResidentController
 from api.controllers.rules import RulesController
 from api.controllers.screening import ScreeningController
@@ -125,6 +127,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             VisitReadingController,
             AuditController,
             AccessTokenController,
+            AppointmentController,
+            ReferralController,
             *BOARD_ROUTES,
             *PATIENT_ROUTES,
         ],

@@ -39,6 +39,7 @@ async def demo_data(settings: Settings, *, residents: int, seed: int) -> Townshi
     """Load a synthetic township with a progress bar on standard error."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from db.demo_desk import load_desk_day
     from db.demo_load import load_township
     from db.engine import close, connect
     from db.engine import migrate as run_migrations
@@ -54,8 +55,11 @@ async def demo_data(settings: Settings, *, residents: int, seed: int) -> Townshi
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            return await load_township(
+            counts = await load_township(
                 db, residents=residents, seed=seed, site=settings.site, today=today, progress=progress
             )
+        # Today at the desk: bookings (some arrived) and incoming referrals, beside yesterday's history.
+        await load_desk_day(db, seed=seed, site=settings.site, today=today)
+        return counts
     finally:
         await close(db)

@@ -17,4 +17,20 @@ KEYS: dict[str, KeyDef] = {
         "enter", "start_visit", N_("Start visit"), N_("Open today's visit, or continue it")
     ),
     # arrivals.* (today's lists screen) below
+    "arrivals.arrive": KeyDef(
+        "enter",
+        "arrive",
+        N_("Arrived"),
+        N_("The resident is here: open the visit, or continue it"),
+        priority=True,  # before the table's own Enter (select), so one key does one thing
+    ),
+    "arrivals.switch": KeyDef(
+        "tab",
+        "switch_list",
+        N_("Other list"),
+        N_("Switch between today's bookings and incoming referrals"),
+        priority=True,  # Tab would otherwise only move the focus
+    ),
+    "arrivals.refresh": KeyDef("f5", "refresh", N_("Refresh"), N_("Load today's lists again")),
+    "arrivals.back": KeyDef("escape", "back", N_("Back"), N_("Return to intake without starting a visit")),
 }
