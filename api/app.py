@@ -26,6 +26,7 @@ from api.controllers.devices import (
 )
 from api.controllers.entries import EntryController
 from api.controllers.health import VERSION, HealthController
+from api.controllers.health_record import HealthRecordController
 from api.controllers.households import HouseholdController
 from api.controllers.indicators import IndicatorController
 from api.controllers.printer import PrinterController
@@ -115,6 +116,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             EntryController,
             ScreeningController,
             CareController,
+            HealthRecordController,
             ContractController,
             TeamController,
             RulesController,

@@ -462,6 +462,141 @@ class AccessToken(Table, tablename="access_token"):
     uses = Integer(default=0)
 
 
+# --- the health record's history (flows.record) and family alerts (flows.rules.family) ------------------
+#
+# A list entry (past history, family history, allergy, outside medicine) is never overwritten: a save that
+# drops it marks it removed (who, when), and an unchanged entry keeps who recorded it first. The lifestyle
+# is a log: each change is a new row and the newest is current. So the record can say what it held on any
+# day, and who told it so.
+
+
+class PastHistory(Table, tablename="past_history"):
+    """既往史: a disease with its date of diagnosis, or a surgery, trauma or transfusion."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
+    kind = Varchar(length=16)  # disease | flows.record.PastEventKind
+    condition = Varchar(length=32, null=True, default=None)  # flows.record.HistoryCondition (diseases)
+    name = Text(null=True, default=None)  # the operation, injury or transfusion reason; a disease's note
+    occurred_on = Date(null=True, default=None)  # diagnosed on, for a disease
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    recorded_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    removed_at = Timestamptz(null=True, default=None)
+    removed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class FamilyAlert(Table, tablename="family_alert"):
+    """家属健康提示: a household member (`relative`) alerted to a risk because of a relative's (`source`)
+    condition; unique (relative, source, code) in the index migration, so an alert is raised once."""
+
+    id: Serial
+
+    relative = ForeignKey(references=Resident, on_delete=KEEP, null=False)  # + (relative, status) index
+    source = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)  # the visit that found it
+    code = Varchar(length=32)  # flows.rules.family.AlertCode
+    condition = Varchar(length=32)  # flows.record.HistoryCondition of the source
+    relation = Varchar(length=16)  # the source is the relative's … (flows.record.Relation)
+    clauses = JSON()  # clause ids, the first the FAMILY.* one
+    text = Text()  # the rule's plain-English summary when raised
+    alert_values = JSON()  # the values behind it (LDL-C)
+    status = Varchar(length=16)  # open | acknowledged | done
+    created_at = Timestamptz()
+    created_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    status_at = Timestamptz(null=True, default=None)
+    status_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class FamilyHistory(Table, tablename="family_history"):
+    """家族史: a relative's condition; `relative` links the relative's own record when it is in the register,
+    `alert` the family alert that added the entry (the desk did not type it)."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
+    relation = Varchar(length=16)  # flows.record.Relation
+    condition = Varchar(length=32)  # flows.record.HistoryCondition
+    note = Text(null=True, default=None)
+    relative = ForeignKey(references=Resident, null=True, on_delete=UNLINK)
+    alert = ForeignKey(references=FamilyAlert, null=True, on_delete=UNLINK)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    recorded_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    removed_at = Timestamptz(null=True, default=None)
+    removed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class Allergy(Table, tablename="allergy"):
+    """An allergy (药物过敏史 and food or other): the substance and the reaction it caused."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
+    kind = Varchar(length=16)  # flows.record.AllergyKind
+    substance = Varchar(length=100)
+    reaction = Text(null=True, default=None)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    recorded_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    removed_at = Timestamptz(null=True, default=None)
+    removed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class OutsideMedicine(Table, tablename="outside_medicine"):
+    """A medicine taken that this site did not prescribe (this site's are in `prescription`)."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
+    name = Varchar(length=100)
+    dose = Varchar(length=100, null=True, default=None)
+    frequency = Varchar(length=100, null=True, default=None)
+    source = Varchar(length=100, null=True, default=None)  # from where: a hospital, a pharmacy
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    recorded_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    removed_at = Timestamptz(null=True, default=None)
+    removed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class Lifestyle(Table, tablename="lifestyle"):
+    """Smoking, drinking, exercise, salt and diet as told at one time; (resident, recorded_at) index."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    smoking = Varchar(length=16, null=True, default=None)  # flows.record.SmokingStatus
+    cigarettes_per_day = Integer(null=True, default=None)
+    alcohol = Varchar(length=16, null=True, default=None)  # flows.record.AlcoholFrequency
+    baijiu_liang_per_day = DoublePrecision(null=True, default=None)
+    exercise = Varchar(length=16, null=True, default=None)  # flows.record.ExerciseFrequency
+    exercise_minutes = Integer(null=True, default=None)
+    salt = Varchar(length=16, null=True, default=None)  # flows.rules.htn_form.SaltIntake
+    diet = JSON()  # flows.record.DietHabit values
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    recorded_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
+class ResidentRelation(Table, tablename="resident_relation"):
+    """Kinship between two members of a household: `relative` is `resident`'s `relation`.
+
+    Stored per pair, both ways (the desk sets one, the store writes its inverse): the household register's
+    "relation to the head" cannot say whether two of the head's relatives are kin (a daughter-in-law and a
+    grandchild), and the family alerts need exactly that. Unique (resident, relative) in the index migration.
+    A pair that is no longer related is deleted: the audit log keeps that it was changed."""
+
+    id: Serial
+
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=False)
+    relative = ForeignKey(references=Resident, on_delete=KEEP, index=True, null=False)
+    relation = Varchar(length=16)  # flows.record.Relation
+    recorded_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+
+
 # --- audit and bookkeeping ------------------------------------------------------------------------------
 
 
@@ -513,6 +648,13 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Referral,
     Appointment,
     AccessToken,
+    PastHistory,
+    FamilyAlert,
+    FamilyHistory,
+    Allergy,
+    OutsideMedicine,
+    Lifestyle,
+    ResidentRelation,
     AuditEvent,
     Counter,
 )

@@ -25,6 +25,7 @@ from flows.rules.copd import CopdSettings
 from flows.rules.diabetes import DiabetesSettings
 from flows.rules.diagnosis import DiagnosisSettings
 from flows.rules.emergency import EmergencySettings
+from flows.rules.family import FamilySettings
 from flows.rules.hypertension import HypertensionSettings
 from flows.rules.indicators import IndicatorSettings
 from flows.rules.lipids import LipidSettings
@@ -47,6 +48,7 @@ class RulesSettings(msgspec.Struct, frozen=True, kw_only=True):
     multimorbidity: MultimorbiditySettings = msgspec.field(default_factory=MultimorbiditySettings)
     plans: PlanSettings = msgspec.field(default_factory=PlanSettings)
     indicators: IndicatorSettings = msgspec.field(default_factory=IndicatorSettings)
+    family: FamilySettings = msgspec.field(default_factory=FamilySettings)
 
     # Composite settings are views of the module sections, so one [rules.hypertension] override reaches every
     # rule that applies hypertension's facts.
