@@ -13,19 +13,28 @@ from typing import Any, Final
 
 import msgspec
 
-from db import convert, prescriptions
+from db import convert, prescriptions, record_rows
 from db.conditions import conditions_in_order
 from db.engine import Database
 from db.plans import active_plans
 from db.queues import visit_places
 from db.summary import active_contract, latest_observations
-from db.tables import EmergencyFlag, FollowUp, Observation, QuestionnaireAnswer, Resident, Visit
+from db.tables import (
+    EmergencyFlag,
+    FollowUp,
+    Lifestyle,
+    Observation,
+    QuestionnaireAnswer,
+    Resident,
+    Visit,
+)
 from db.visits import visit_row
 from flows.access import AccessScope, AccessToken
 from flows.identity import mask_name
 from flows.model import Sex
 from flows.patient import Medicine, PatientRecord, Point
 from flows.queue import QueueDef
+from flows.record import SmokingStatus
 from flows.rules.base import age_on
 
 CHART_CODES: Final = ("sbp", "dbp", "fpg", "weight")  # the trends of the page (issue 6: BP, glucose, weight)
@@ -148,14 +157,36 @@ async def _record_part(
         "team": signed[1] if signed else None,
         "contract_end": signed[0].end_date if signed else None,
         "plan": (await active_plans(db, resident_id)).merged,
-        "smoker": await _smoker(resident_id),
+        **await _habits(resident_id),
     }
 
 
-async def _smoker(resident_id: int) -> bool | None:
-    """Smoking as the latest 8+2 stroke screen recorded it; None when unknown."""
+async def _habits(resident_id: int) -> dict[str, Any]:
+    """Smoking and salt for the advice, from the newest lifestyle on the health record (db.health_record's
+    `current_lifestyle`, read here with its time) and the latest 8+2 stroke screen.
+
+    Both ask about smoking: the newer answer wins, since people start and stop. The record wins a tie, as the
+    fuller answer (it tells a former smoker from one who never smoked). A former smoker is not a smoker: the
+    advice has nothing of its own for them, and is not to tell them to quit. A lifestyle row is written only
+    when the lifestyle changes, so its time is when it was last told differently, not last confirmed.
+    Salt (轻/中/重) comes from the record only; its 嗜盐 diet box is not read as heavy salt (no clause says so).
+    """
+    found = await Lifestyle.raw(
+        "SELECT * FROM lifestyle WHERE resident = {} ORDER BY recorded_at DESC, id DESC LIMIT 1", resident_id
+    )
+    life = record_rows.lifestyle(found[0] if found else None)
+    told_at = convert.aware(found[0]["recorded_at"]) if found else None
+    smoker = None if life.smoking is None else life.smoking is SmokingStatus.CURRENT
+    screened = await _screened_smoker(resident_id)
+    if screened is not None and (smoker is None or told_at is None or screened[1] > told_at):
+        smoker = screened[0]
+    return {"smoker": smoker, "salt_intake": life.salt}
+
+
+async def _screened_smoker(resident_id: int) -> tuple[bool, dt.datetime] | None:
+    """Smoking as the latest 8+2 stroke screen recorded it, and when; None when unknown."""
     rows = await QuestionnaireAnswer.raw(
-        "SELECT answers FROM questionnaire_answer WHERE resident = {} AND questionnaire = 'stroke_8_2' "
+        "SELECT answers, answered_at FROM questionnaire_answer WHERE resident = {} AND questionnaire = 'stroke_8_2' "
         "ORDER BY answered_at DESC, id DESC LIMIT 1",
         resident_id,
     )
@@ -163,4 +194,4 @@ async def _smoker(resident_id: int) -> bool | None:
         return None
     answers = msgspec.json.decode(convert.json_bytes(rows[0]["answers"]))
     smoking = answers.get("smoking") if isinstance(answers, dict) else None
-    return smoking if isinstance(smoking, bool) else None
+    return (smoking, convert.aware(rows[0]["answered_at"])) if isinstance(smoking, bool) else None

@@ -16,6 +16,7 @@ import msgspec
 from flows.access import AccessScope
 from flows.model import Condition, FamilyDoctorTeam, Observation, Sex, Step
 from flows.queue import TicketStatusView
+from flows.rules.htn_form import SaltIntake
 from flows.rules.plans import ManagementPlan
 
 
@@ -60,4 +61,5 @@ class PatientRecord(Struct, frozen=True, kw_only=True):
     team: FamilyDoctorTeam | None = None
     contract_end: dt.date | None = None
     plan: ManagementPlan | None = None  # the merged plan: targets and advice follow the doctor's edits
-    smoker: bool | None = None
+    smoker: bool | None = None  # a current smoker; None: never asked
+    salt_intake: SaltIntake | None = None  # 轻/中/重 as the record's lifestyle has it; None: never asked

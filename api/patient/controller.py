@@ -114,6 +114,7 @@ def _guidance(record: PatientRecord) -> tuple[tuple[Advice, ...], PatientTargets
                 latest=latest,
                 plan=record.plan,
                 smoker=record.smoker,
+                salt_intake=record.salt_intake,
                 on_medicines=bool(record.medicines),
             )
         )
