@@ -67,6 +67,7 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
     database: str  # sqlite | postgres
     version: str
     site: str  # the site's name, for the terminals' header line
+    timezone: str = "Asia/Shanghai"  # the site's zone: "today" for a terminal is the site's date, not its own
 
 
 class TriageRequest(queue.TriageRequest, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -42,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     tui = sub.add_parser("tui", help="a terminal for a nurse or doctor")
     tui.add_argument("--server", help="API URL (default: tui.server)")
     tui.add_argument("--lang", choices=["zh_CN", "en"])
-    tui.add_argument("--station")
+    tui.add_argument(
+        "--station", help="this terminal's station (default: ask after login when the API knows several)"
+    )
     tui.add_argument("--user", help="pre-fill the user name on the login screen")
 
     db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command", metavar="ACTION")
@@ -139,6 +141,8 @@ def _cmd_tui(settings: Settings, args: argparse.Namespace) -> int:
         lang=args.lang or settings.tui.lang,
         station=args.station or settings.tui.station,
         username=args.user,
+        # Without --station, tui.station is the preselected answer to "which station?" after login.
+        choose_station=args.station is None,
     )
     return 0
 

@@ -140,6 +140,8 @@ def _run_with_api(
                 station=settings.tui.station,
                 username=username,
                 password=password,
+                # Asked only with devices at several stations: the demo's are all at tui.station.
+                choose_station=True,
             )
         finally:
             api.terminate()

@@ -38,6 +38,7 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
     database: str | None = None
     version: str | None = None
     site: str | None = None
+    timezone: str | None = None  # the site's zone (a terminal's own clock may be set to another)
 
 
 class PrinterReport(msgspec.Struct, frozen=True, kw_only=True):

@@ -31,7 +31,13 @@ class HealthController(Controller):
 
     @get("/", operation_id="getHealth", summary="Liveness and database kind")
     async def health(self, db: NamedDependency[Database], settings: NamedDependency[Settings]) -> Health:
-        return Health(status="ok", database=db.kind, version=VERSION, site=settings.site.name)
+        return Health(
+            status="ok",
+            database=db.kind,
+            version=VERSION,
+            site=settings.site.name,
+            timezone=settings.site.timezone,
+        )
 
     @get(
         "/devices",

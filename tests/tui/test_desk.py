@@ -161,8 +161,7 @@ async def test_enter_opens_the_summary_with_a_masked_id_and_esc_returns(
             "慢病情况",
             "高血压",
             "最近测量",
-            "收缩压",
-            "152 mmHg",
+            "今日就诊停在“接诊”：按回车继续。",  # the visit the fixture opened, resumable with Enter
         ):
             assert expected in text, expected
         await pilot.press("end")  # the rest of the record is below the fold at 80×24
@@ -170,6 +169,8 @@ async def test_enter_opens_the_summary_with_a_masked_id_and_esc_returns(
         lower = screen_text(app)
         for expected in ("家庭成员", "李秀英", "张小明", "近期就诊", "接诊"):
             assert expected in lower, expected
+        for expected in ("收缩压", "152 mmHg"):
+            assert expected in text + lower, expected
         assert desk_api.team_name in text + lower
 
         await pilot.press("escape")

@@ -1,8 +1,11 @@
-"""Log in: user name, password and the server they go to; the API's refusal is shown in place, in words."""
+"""Log in: user name, password and the server they go to; the API's refusal is shown in place, in words.
+
+A terminal started without `--station` then asks which station it is at (tui/screens/station.py).
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,14 +20,18 @@ from tui.i18n import _
 from tui.screens.base import DeskScreen
 from tui.widgets.status_bar import StatusBar
 
+if TYPE_CHECKING:
+    from flows.devices import DeviceStatus
+
 
 class LoggedIn(Message):
-    """The API accepted the credentials."""
+    """The API accepted the credentials; `devices` when the station is to be chosen (None: not asked)."""
 
-    def __init__(self, health: Health, session: SessionToken) -> None:
+    def __init__(self, health: Health, session: SessionToken, devices: list[DeviceStatus] | None) -> None:
         super().__init__()
         self.health = health
         self.session = session
+        self.devices = devices
 
 
 class LoginScreen(DeskScreen):
@@ -82,12 +89,33 @@ class LoginScreen(DeskScreen):
         client = self.desk.client
         health = client.health()
         session = client.login(username, password)
-        self.post_message(LoggedIn(health, session))
+        devices = None
+        if self.desk.choose_station:
+            try:
+                devices = client.devices()
+            except ApiClientError:  # no list of stations: this terminal's default station, as if given
+                devices = None
+        self.post_message(LoggedIn(health, session, devices))
 
     def on_logged_in(self, message: LoggedIn) -> None:
+        from tui.screens.station import StationScreen, station_choices
+
         self._idle()
         self.query_one("#password", Input).value = ""
-        self.desk.start_session(message.health, message.session)
+        desk = self.desk
+        choices = station_choices(message.devices, desk.station) if message.devices is not None else []
+        if len(choices) < 2:
+            desk.start_session(message.health, message.session, devices=message.devices)
+            return
+        desk.note_login(message.health, message.session)
+
+        def chosen(station: str | None) -> None:
+            if station is None:
+                desk.end_session(_("Log in again to choose the station."))
+            else:
+                desk.start_session(message.health, message.session, station=station, devices=message.devices)
+
+        self.app.push_screen(StationScreen(choices, current=desk.station), chosen)
 
     def show_error(self, error: BaseException) -> None:
         self._idle()

@@ -78,7 +78,7 @@ class PatientLinkScreen(DeskScreen):
     def __init__(self, summary: ResidentSummary) -> None:
         super().__init__()
         self.summary = summary
-        visit = open_visit(summary.recent_visits, dt.date.today())
+        visit = open_visit(summary.recent_visits, self.desk.today())
         self.visit_id = visit.id if visit is not None else None
         self.tokens: list[AccessTokenView] = []
         self.issued: IssuedToken | None = None  # shown as a QR until Escape

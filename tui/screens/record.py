@@ -362,7 +362,7 @@ class RecordScreen(VisitScreen):
         found = self._members()
         all_alerts = self._all_alerts()
         _refill(
-            self.query_one("#household", DataTable), household.members(found, all_alerts, dt.date.today())
+            self.query_one("#household", DataTable), household.members(found, all_alerts, self.desk.today())
         )
         proposed = household.proposals(self.proposed, {m.resident_id: m.name for m in found})
         _refill(self.query_one("#proposed", DataTable), proposed)

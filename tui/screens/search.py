@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar
 
 from textual import on, work
@@ -119,7 +118,7 @@ class SearchScreen(VisitStarter):
         table.clear()
         self._hits = {str(hit.id): hit for hit in hits}
         self._shown_query = query
-        today = dt.date.today()
+        today = self.desk.today()
         for hit in hits:
             table.add_row(
                 hit.name,

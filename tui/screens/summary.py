@@ -57,7 +57,7 @@ class SummaryScreen(VisitStarter):
         self.refresh_bindings()
         # The full ID number arrives (the API serves the record) but is never put on the screen.
         self.query_one("#summary-title", Label).update(f"{r.name}  {mask_id_number(r.id_number)}")
-        today = dt.date.today()
+        today = self.desk.today()
         self.query_one("#summary-visit", Label).update(_visit_hint(s, today))
         sections = [
             (_("Resident"), _identity(s, today)),

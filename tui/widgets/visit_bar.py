@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,6 +14,9 @@ from flows.model import Step
 from tui import labels
 from tui.flow import DESK_STEPS, VisitContext
 from tui.i18n import _
+
+if TYPE_CHECKING:
+    from tui.app import OnestopApp
 
 
 def progress(step: Step) -> str:
@@ -40,10 +44,13 @@ class VisitBar(Vertical):
         self._ctx = ctx
 
     def compose(self) -> ComposeResult:
-        yield Label(who(self._ctx, dt.date.today()), id="visit-who", markup=False)
+        yield Label(who(self._ctx, self._today()), id="visit-who", markup=False)
         yield Label(progress(self._ctx.visit.step), id="visit-progress", markup=False)
+
+    def _today(self) -> dt.date:
+        return cast("OnestopApp", self.app).today()
 
     def update(self, ctx: VisitContext) -> None:
         self._ctx = ctx
-        self.query_one("#visit-who", Label).update(who(ctx, dt.date.today()))
+        self.query_one("#visit-who", Label).update(who(ctx, self._today()))
         self.query_one("#visit-progress", Label).update(progress(ctx.visit.step))
