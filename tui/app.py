@@ -60,7 +60,7 @@ class OnestopApp(App[None]):
         _LOGIN: LoginScreen,
         _DESK: _desk_screen,
     }
-    KEYS: ClassVar[tuple[str, ...]] = ("app.quit",)
+    KEYS: ClassVar[tuple[str, ...]] = ("app.quit", "app.palette")
     # Screens gain `-wide` past 110 columns and lay out side by side; 80×24 is the floor they are built for.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Textual declares the type)
 

@@ -63,3 +63,6 @@ def back_to_intake(app: App[None]) -> None:
     """Close every screen above intake (the desk mode's first screen), e.g. after the ticket is printed."""
     while len(app.screen_stack) > 1:
         app.pop_screen()
+    ready = getattr(app.screen, "ready_for_next", None)
+    if callable(ready):
+        ready()

@@ -8,6 +8,14 @@ from tui.keys.keydef import KeyDef
 # Ids are stable so a later per-site keymap (App.set_keymap) can rebind keys without touching screens.
 KEYS: dict[str, KeyDef] = {
     "app.quit": KeyDef("ctrl+q", "quit", N_("Quit"), N_("Close onestop on this terminal"), priority=True),
+    "app.palette": KeyDef(
+        "ctrl+p",
+        "command_palette",
+        N_("Commands"),
+        N_("Find any action of this screen by name"),
+        show=False,
+        priority=True,
+    ),
     "search.results": KeyDef("down", "focus_results", N_("Results"), N_("Move to the list of residents")),
     "search.query": KeyDef("slash", "focus_query", N_("Find"), N_("Type a name, ID number or phone")),
     "search.clear": KeyDef("escape", "clear_query", N_("Clear"), N_("Clear the search and start again")),

@@ -203,6 +203,12 @@ class SearchScreen(VisitStarter):
     def action_focus_query(self) -> None:
         self.query_one("#query", Input).focus()
 
+    def ready_for_next(self) -> None:
+        """The last resident's visit is done: an empty search, the cursor in it, for the next one."""
+        self._show([], "")
+        self._info(self._hint())
+        self.action_clear_query()
+
     def action_clear_query(self) -> None:
         query = self.query_one("#query", Input)
         query.value = ""
