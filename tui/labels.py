@@ -113,3 +113,15 @@ def pairs(rows: list[tuple[str, str]]) -> str:
     """Label and value columns aligned by display cells (a Chinese character takes two)."""
     width = max((cell_len(k) for k, _v in rows), default=0)
     return "\n".join(f"{k}{' ' * (width - cell_len(k))}  {v}" for k, v in rows)
+
+
+def clip(text: str, cells: int) -> str:
+    """At most `cells` terminal cells (a Chinese character takes two), an ellipsis when cut."""
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) > cells - 1:
+            break
+        out += char
+    return out + "…"

@@ -12,6 +12,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from onestop.config import BoardConfig, DatabaseConfig, DeviceConfig, PrinterConfig, Settings
 from tests.support.server import LiveServer
 from tui.app import OnestopApp
 
@@ -107,3 +108,24 @@ async def log_in(pilot: Pilot[Any], username: str, password: str) -> None:
     await type_text(pilot, password)
     await pilot.press("enter")
     await settle(pilot)
+
+
+def desk_settings_with(db_config: DatabaseConfig, tmp_path: Path, *devices: DeviceConfig) -> Settings:
+    """The desk tests' API settings (preview printer, silent board) with these devices attached."""
+    return Settings(
+        database=db_config,
+        printer=PrinterConfig(url=f"preview://{tmp_path / 'tickets'}"),
+        board=BoardConfig(speech="off"),
+        devices=list(devices),
+    )
+
+
+def sim_bp(station: str, *, seed: int = 1, interval: float = 0.5, device_id: str = "bp-1") -> DeviceConfig:
+    """A simulated BP monitor at `station` measuring every `interval` s, never failing."""
+    return DeviceConfig(
+        id=device_id,
+        kind="blood_pressure",
+        protocol="omron-hbp9030",
+        url=f"sim://?seed={seed}&interval={interval:g}&errors=0&garbage=0",
+        station=station,
+    )

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from onestop.config import BoardConfig, DatabaseConfig, DeviceConfig, PrinterConfig, Settings
-from tests.tui.helpers import DeskApi, log_in, screen_name, settle, shot, until
+from onestop.config import DatabaseConfig, DeviceConfig, Settings
+from tests.tui.helpers import DeskApi, desk_settings_with, log_in, screen_name, settle, shot, sim_bp, until
 from tui.app import OnestopApp
 
 STATION = "front-desk-1"
@@ -19,30 +19,20 @@ STATION = "front-desk-1"
 
 @pytest.fixture
 def desk_settings(db_config: DatabaseConfig, tmp_path: Path) -> Settings:
-    return Settings(
-        database=db_config,
-        printer=PrinterConfig(url=f"preview://{tmp_path / 'tickets'}"),
-        board=BoardConfig(speech="off"),
-        devices=[
-            # A simulated BP monitor measuring every 0.5 s, never failing: readings arrive during the test.
-            DeviceConfig(
-                id="bp-1",
-                kind="blood_pressure",
-                protocol="omron-hbp9030",
-                url="sim://?seed=1&interval=0.5&errors=0&garbage=0",
-                station=STATION,
-            ),
-            DeviceConfig(
-                id="scale-1",
-                kind="height_weight",
-                protocol="scale-line",
-                url=str(tmp_path / "unplugged"),
-                station=STATION,
-            ),
-            DeviceConfig(
-                id="bp-2", kind="blood_pressure", protocol="omron-hbp9030", url="loop://", station="x"
-            ),
-        ],
+    # A simulated BP monitor measuring every 0.5 s (readings arrive during the test), an unplugged scale and a
+    # device at another station.
+    return desk_settings_with(
+        db_config,
+        tmp_path,
+        sim_bp(STATION),
+        DeviceConfig(
+            id="scale-1",
+            kind="height_weight",
+            protocol="scale-line",
+            url=str(tmp_path / "unplugged"),
+            station=STATION,
+        ),
+        DeviceConfig(id="bp-2", kind="blood_pressure", protocol="omron-hbp9030", url="loop://", station="x"),
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Final, cast
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -158,8 +157,8 @@ class ArrivalsScreen(DeskScreen):
         if note is None:
             return [*who, *extra, "—", "—", "—", status]
         urgency = Text(labels.word(URGENCY, note.urgency), style=URGENCY_STYLE.get(note.urgency, ""))
-        origin = clip(note.origin, 16 if wide else 12)
-        return [*who, *extra, origin, urgency, clip(note.reasons, 28 if wide else 16), status]
+        origin = labels.clip(note.origin, 16 if wide else 12)
+        return [*who, *extra, origin, urgency, labels.clip(note.reasons, 28 if wide else 16), status]
 
     # --- the highlighted row -------------------------------------------------------------------------
 
@@ -279,15 +278,3 @@ class ArrivalsScreen(DeskScreen):
 
 def _key(item: AppointmentItem) -> str:
     return f"a{item.id}" if item.id is not None else f"f{item.resident_id}-{item.purpose.value}"
-
-
-def clip(text: str, cells: int) -> str:
-    """At most `cells` terminal cells (a Chinese character takes two), an ellipsis when cut."""
-    if cell_len(text) <= cells:
-        return text
-    out = ""
-    for char in text:
-        if cell_len(out + char) > cells - 1:
-            break
-        out += char
-    return out + "…"

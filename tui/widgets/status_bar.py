@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.widgets import Label
 
+from tui import labels
 from tui.i18n import N_, _
 from tui.state import Connection, DeskStatus, DeviceLight
 
@@ -107,17 +108,6 @@ def printer_text(status: DeskStatus) -> str:
     return said
 
 
-def _truncate(text: str, cells: int) -> str:
-    if cell_len(text) <= cells:
-        return text
-    out = ""
-    for char in text:
-        if cell_len(out + char) > cells - 1:
-            break
-        out += char
-    return out + "…"
-
-
 def header_parts(status: DeskStatus, level: int) -> dict[str, str]:
     """The header's texts by label id at a level of shortening: 0 all of it; 1 the devices as a count and
     the faulty ones; 2 without the role; 3 the site shortened, "no devices" left out; 4 without the site;
@@ -130,7 +120,7 @@ def header_parts(status: DeskStatus, level: int) -> dict[str, str]:
     user = status.user or _("not logged in")
     if status.user and status.role and level < 2:
         user = _("{name} ({role})").format(name=status.user, role=_(ROLE.get(status.role, status.role)))
-    site = status.site if level < 3 else (_truncate(status.site, SITE_SHORT) if level < 4 else "")
+    site = status.site if level < 3 else (labels.clip(status.site, SITE_SHORT) if level < 4 else "")
     return {
         "status-site": site,
         "status-user": user,
