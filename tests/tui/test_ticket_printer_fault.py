@@ -41,7 +41,10 @@ async def test_a_printer_out_of_paper_still_shows_the_number_and_says_what_to_do
         await _open_triage(pilot, app, desk_api, ctx)
         await pilot.press("f10")
         await until(pilot, lambda: screen_name(app) == "TicketScreen", "the ticket screen")
-        said = lambda: _text(app, "#ticket-print")  # noqa: E731
+
+        def said() -> str:
+            return _text(app, "#ticket-print")
+
         await until(pilot, lambda: "缺纸" in said(), "the printer's fault in words")
         assert "装纸" in said()
         text = screen_text(app)
