@@ -20,9 +20,19 @@ from textual.pilot import Pilot
 from flows.devices import DeviceReading, NewReading
 from flows.model import ResidentSummary, Visit
 from flows.rules.base import Finding, Severity
-from onestop.config import BoardConfig, DatabaseConfig, DeviceConfig, PrinterConfig, Settings
+from onestop.config import DatabaseConfig, Settings
 from tests.support.server import bearer, login
-from tests.tui.helpers import DeskApi, log_in, screen_name, screen_text, shot, type_text, until
+from tests.tui.helpers import (
+    DeskApi,
+    desk_settings_with,
+    log_in,
+    screen_name,
+    screen_text,
+    shot,
+    sim_bp,
+    type_text,
+    until,
+)
 from tui import i18n
 from tui.app import OnestopApp
 from tui.flow import VisitContext
@@ -39,22 +49,9 @@ STATION = "screening-1"
 
 @pytest.fixture
 def desk_settings(db_config: DatabaseConfig, tmp_path: Path) -> Settings:
-    return Settings(
-        database=db_config,
-        printer=PrinterConfig(url=f"preview://{tmp_path / 'tickets'}"),
-        board=BoardConfig(speech="off"),
-        devices=[
-            # seed 3: none of its first 30 readings is on the emergency list (checked by replaying the seed),
-            # so the live test measures a calm resident; one reading a second.
-            DeviceConfig(
-                id="bp-1",
-                kind="blood_pressure",
-                protocol="omron-hbp9030",
-                url="sim://?seed=3&interval=1&errors=0&garbage=0",
-                station=STATION,
-            ),
-        ],
-    )
+    # seed 3: none of its first 30 readings is on the emergency list (checked by replaying the seed), so the live
+    # test measures a calm resident; one reading a second.
+    return desk_settings_with(db_config, tmp_path, sim_bp(STATION, seed=3, interval=1))
 
 
 async def live(pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout_s: float = 15.0) -> None:

@@ -31,7 +31,3 @@ def queues(client: ApiClient) -> list[QueueSummary]:
 
 def print_job(client: ApiClient, job_id: int) -> PrintJob:
     return client.call("GET", f"/api/v1/print-jobs/{job_id}", PrintJob)
-
-
-def reprint(client: ApiClient, job_id: int) -> PrintJob:
-    return client.call("POST", f"/api/v1/print-jobs/{job_id}/reprint", PrintJob)

@@ -1,10 +1,10 @@
-"""Visits: open today's, read one, the moves allowed now, and move it (GUIDE-2025 one-stop flow)."""
+"""Visits: open today's (or the one already open), read one, and move it (GUIDE-2025 one-stop flow)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flows.model import Move, MoveRequest, NewVisit, Step, Visit
+from flows.model import Move, MoveRequest, NewVisit, Visit
 
 if TYPE_CHECKING:
     from tui.client import ApiClient
@@ -36,10 +36,6 @@ def get_visit(client: ApiClient, visit_id: int) -> Visit:
     return client.call("GET", f"/api/v1/visits/{visit_id}", Visit)
 
 
-def allowed_moves(client: ApiClient, visit_id: int) -> list[Move]:
-    return client.call("GET", f"/api/v1/visits/{visit_id}/moves", list[Move])
-
-
 def move_visit(
     client: ApiClient,
     visit: Visit,
@@ -51,8 +47,3 @@ def move_visit(
     """One move, refused by the API (409) if another terminal moved the visit from `visit.step` first."""
     request = MoveRequest(move=move, expected_step=visit.step, reason=reason, team_id=team_id)
     return client.call("POST", f"/api/v1/visits/{visit.id}/events", Visit, body=request)
-
-
-def is_nurse_step(step: Step) -> bool:
-    """The front desk's part of the flow: intake to triage (the doctor's desk takes the rest)."""
-    return step in (Step.INTAKE, Step.SCREENING, Step.RECORD_UPDATE, Step.SIGNING_CHECK, Step.TRIAGE)
