@@ -230,7 +230,7 @@ async def test_an_emergency_blood_pressure_alerts_and_refers_at_once(
         await type_text(pilot, "192")
         await pilot.press("tab")
         await type_text(pilot, "124")
-        await pilot.press("tab")
+        await pilot.press("enter")  # Enter saves the group (leaving the group would too)
         await _wait(pilot, _on(app, "EmergencyScreen"), "the emergency alert", 30)
         text = screen_text(app)
         assert "紧急" in text or "急" in text
