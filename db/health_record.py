@@ -89,10 +89,18 @@ async def past_conditions(resident_id: int) -> frozenset[rec.HistoryCondition]:
 
 async def current_lifestyle(resident_id: int) -> rec.Lifestyle:
     """The newest lifestyle on the record (all None when never asked): smoking, drinking, salt for advice."""
+    return (await current_lifestyle_at(resident_id))[0]
+
+
+async def current_lifestyle_at(resident_id: int) -> tuple[rec.Lifestyle, dt.datetime | None]:
+    """The newest lifestyle and when it was recorded (None: never asked). A row is written only when the
+    lifestyle changes, so the time is when it was last told differently, not when it was last confirmed."""
     found = await Lifestyle.raw(
         "SELECT * FROM lifestyle WHERE resident = {} ORDER BY recorded_at DESC, id DESC LIMIT 1", resident_id
     )
-    return rows.lifestyle(found[0] if found else None)
+    if not found:
+        return rows.lifestyle(None), None
+    return rows.lifestyle(found[0]), convert.aware(found[0]["recorded_at"])
 
 
 async def health_record(db: Database, resident_id: int, *, today: dt.date) -> rec.HealthRecord:

@@ -13,16 +13,16 @@ from typing import Any, Final
 
 import msgspec
 
-from db import convert, prescriptions, record_rows
+from db import convert, prescriptions
 from db.conditions import conditions_in_order
 from db.engine import Database
+from db.health_record import current_lifestyle_at
 from db.plans import active_plans
 from db.queues import visit_places
 from db.summary import active_contract, latest_observations
 from db.tables import (
     EmergencyFlag,
     FollowUp,
-    Lifestyle,
     Observation,
     QuestionnaireAnswer,
     Resident,
@@ -162,8 +162,8 @@ async def _record_part(
 
 
 async def _habits(resident_id: int) -> dict[str, Any]:
-    """Smoking and salt for the advice, from the newest lifestyle on the health record (db.health_record's
-    `current_lifestyle`, read here with its time) and the latest 8+2 stroke screen.
+    """Smoking and salt for the advice, from the newest lifestyle on the health record and the latest 8+2
+    stroke screen.
 
     Both ask about smoking: the newer answer wins, since people start and stop. The record wins a tie, as the
     fuller answer (it tells a former smoker from one who never smoked). A former smoker is not a smoker: the
@@ -171,11 +171,7 @@ async def _habits(resident_id: int) -> dict[str, Any]:
     when the lifestyle changes, so its time is when it was last told differently, not last confirmed.
     Salt (轻/中/重) comes from the record only; its 嗜盐 diet box is not read as heavy salt (no clause says so).
     """
-    found = await Lifestyle.raw(
-        "SELECT * FROM lifestyle WHERE resident = {} ORDER BY recorded_at DESC, id DESC LIMIT 1", resident_id
-    )
-    life = record_rows.lifestyle(found[0] if found else None)
-    told_at = convert.aware(found[0]["recorded_at"]) if found else None
+    life, told_at = await current_lifestyle_at(resident_id)
     smoker = None if life.smoking is None else life.smoking is SmokingStatus.CURRENT
     screened = await _screened_smoker(resident_id)
     if screened is not None and (smoker is None or told_at is None or screened[1] > told_at):
