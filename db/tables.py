@@ -119,7 +119,7 @@ class Contract(Table, tablename="contract"):
     team = ForeignKey(references=FamilyDoctorTeam, on_delete=KEEP, index=True, null=False)
     package = Varchar(length=32)  # basic | personalised
     start_date = Date()
-    end_date = Date()
+    end_date = Date(index=True)  # the worklist of contracts expiring reads by end date
     status = Varchar(length=16)  # flows.model.ContractStatus
     signed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
     created_at = Timestamptz()
@@ -340,9 +340,28 @@ class Prescription(Table, tablename="prescription"):
     long_term = Boolean(default=False)
     shortage = Boolean(default=False)
     start_date = Date()
-    end_date = Date(null=True, default=None)
+    end_date = Date(null=True, default=None, index=True)  # long-term prescriptions expiring: a worklist
     prescribed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
     created_at = Timestamptz()
+    stop_reason = Text(null=True, default=None)  # stopped before its end date: why (end_date is then the stop)
+
+
+class DrugShortage(Table, tablename="drug_shortage"):
+    """A shortage record (缺药登记): a drug of the essential medicines list a resident needed was out of stock.
+
+    The pharmacy reads the open ones to restock and to tell the residents waiting; `resolved_at` closes one."""
+
+    id: Serial
+
+    drug = Varchar(length=100, index=True)
+    resident = ForeignKey(references=Resident, on_delete=KEEP, null=True, index=True)
+    visit = ForeignKey(references=Visit, null=True, on_delete=UNLINK)
+    prescription = ForeignKey(references=Prescription, null=True, on_delete=UNLINK)
+    note = Text(null=True, default=None)
+    recorded_at = Timestamptz()
+    recorded_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    resolved_at = Timestamptz(null=True, default=None)
+    resolved_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
 
 
 class FollowUp(Table, tablename="follow_up"):
@@ -377,6 +396,10 @@ class FollowUp(Table, tablename="follow_up"):
         length=32, null=True, default=None
     )  # overdue worklist: agreed | call_later | removed
     call_note = Text(null=True, default=None)
+    call_again_on = Date(null=True, default=None)  # call_later: when to call again (hidden until then)
+    called_at = Timestamptz(null=True, default=None)  # the last call's outcome: when and by whom
+    called_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
+    form = JSON(null=True, default=None)  # the national follow-up form's other fields (flows.followup_form)
 
 
 class EmergencyFlag(Table, tablename="emergency_flag"):
@@ -421,11 +444,15 @@ class Referral(Table, tablename="referral"):
     urgency = Varchar(length=16)
     reasons = Text()
     destination = Varchar(length=200)
-    status = Varchar(length=16)  # open | accepted | completed | cancelled
+    status = Varchar(length=16, index=True)  # open | accepted | completed | cancelled
+    department = Varchar(length=100, null=True, default=None)  # up: the lead hospital's department
+    summary = Text(null=True, default=None)  # the referral summary (转诊单): findings, drugs, plan
     result = Text(null=True, default=None)
     created_at = Timestamptz()
     created_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
     closed_at = Timestamptz(null=True, default=None)
+    arrived = Boolean(null=True, default=None)  # the result: 到位 (true) / 不到位 (false), as the national form
+    result_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
 
 
 class Appointment(Table, tablename="appointment"):
@@ -642,6 +669,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Diagnosis,
     ManagementPlan,
     Prescription,
+    DrugShortage,
     FollowUp,
     EmergencyFlag,
     Symptom,
