@@ -174,6 +174,11 @@ class TicketMoveRequest(Struct, frozen=True, kw_only=True):
     expected_status: TicketStatus | None = None  # refuse if another terminal moved it first
 
 
+class TicketMoved(Struct, frozen=True, kw_only=True):
+    ticket: Ticket
+    transferred_to: Ticket | None = None  # a transfer's new ticket in the other queue
+
+
 class BoardCall(Struct, frozen=True, kw_only=True):
     """A number being called, for the waiting-room board. No names, ever."""
 

@@ -47,6 +47,13 @@ def _desk_screen() -> Screen[None]:
     return SearchScreen()
 
 
+def _doctor_screen() -> Screen[None]:
+    """A doctor's first screen: their queue (call the next patient), imported only when a doctor logs in."""
+    from tui.screens.doctor_queue import DoctorQueueScreen
+
+    return DoctorQueueScreen()
+
+
 class OnestopApp(App[None]):
     """One terminal at a desk: log in, then the desk mode (find a resident, open the summary)."""
 
@@ -116,6 +123,11 @@ class OnestopApp(App[None]):
             self.client.logout()
         self.call_from_thread(self.end_session, _("Logged out."))
 
+    @property
+    def doctor(self) -> bool:
+        """A doctor is logged in: the desk is the doctor's (queue, consultation), not the front desk."""
+        return self.session is not None and self.session.staff.role.value == "doctor"
+
     def today(self) -> dt.date:
         """The site's date: visits, queues and ages follow the site's midnight, whatever this PC's clock zone."""
         if self.site_timezone:
@@ -183,6 +195,10 @@ class OnestopApp(App[None]):
         self.note_login(health, session)
         if devices is not None:
             self.note_devices(devices)
+        if self.doctor:
+            # The desk mode is the doctor's queue instead of intake (end_session puts intake back).
+            self.remove_mode(_DESK)
+            self.add_mode(_DESK, _doctor_screen)
         self.switch_mode(_DESK)
         self._start_polling()
 

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Awaitable
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -29,6 +28,7 @@ from flows.queue import (
     QueueSummary,
     Ticket,
     TicketMove,
+    TicketMoved,
     TicketStatus,
     TriagePreview,
     find_queue,
@@ -40,11 +40,6 @@ StatusFilter = Annotated[
 QueueFilter = Annotated[str | None, QueryParameter(name="queue_id", description="only this queue")]
 DayFilter = Annotated[dt.date | None, QueryParameter(name="date", description="local date (default: today)")]
 VisitFilter = Annotated[int | None, QueryParameter(name="visit_id", description="only this visit's tickets")]
-
-
-class TicketMoved(msgspec.Struct, frozen=True, kw_only=True):
-    ticket: Ticket
-    transferred_to: Ticket | None = None  # a transfer's new ticket in the other queue
 
 
 class QueueController(Controller):

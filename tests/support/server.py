@@ -174,6 +174,7 @@ def add_staff(
     password: str,
     *,
     display_name: str | None = None,
+    team_id: int | None = None,
 ) -> Staff:
     """Create a staff account on the server's database (the same checks as `onestop user add`)."""
     display = display_name or username
@@ -184,6 +185,7 @@ def add_staff(
         display_name=display,
         role=checked,
         password_hash=_hash(password),
+        team_id=team_id,
         now=server.clock(),
     )
     return server.run(coro)

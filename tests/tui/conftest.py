@@ -151,3 +151,21 @@ def dead_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def doctor_api(desk_api: DeskApi) -> DeskApi:
+    """The desk's API with a doctor (`doctor1`, 王医生) of the village's team; the returned DeskApi logs in
+    as the doctor (the nurse's account stays, for the desk's part: tests.tui.doctor_support.queue_visit)."""
+    from tests.tui.doctor_support import DOCTOR, DOCTOR_NAME, add_doctor
+
+    add_doctor(desk_api, PASSWORD)
+    return DeskApi(
+        server=desk_api.server,
+        base_url=desk_api.base_url,
+        username=DOCTOR,
+        password=PASSWORD,
+        display_name=DOCTOR_NAME,
+        residents=desk_api.residents,
+        team_name=desk_api.team_name,
+    )

@@ -9,7 +9,25 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from tui.i18n import _
-from tui.keys import desk, intake, record, register, screening, signing, triage, visit
+from tui.keys import (
+    chart,
+    dashboard,
+    desk,
+    diagnosis,
+    doctor,
+    followup,
+    intake,
+    plan,
+    queue,
+    record,
+    referral,
+    register,
+    screening,
+    signing,
+    triage,
+    visit,
+    worklists,
+)
 from tui.keys.keydef import KeyDef
 
 __all__ = ["KEYMAP", "KeyDef", "bindings"]
@@ -26,7 +44,24 @@ def _merge(*groups: dict[str, KeyDef]) -> dict[str, KeyDef]:
 
 
 KEYMAP: dict[str, KeyDef] = _merge(
-    desk.KEYS, visit.KEYS, register.KEYS, intake.KEYS, screening.KEYS, record.KEYS, signing.KEYS, triage.KEYS
+    desk.KEYS,
+    visit.KEYS,
+    register.KEYS,
+    intake.KEYS,
+    screening.KEYS,
+    record.KEYS,
+    signing.KEYS,
+    triage.KEYS,
+    # the doctor's desk
+    doctor.KEYS,
+    queue.KEYS,
+    chart.KEYS,
+    diagnosis.KEYS,
+    referral.KEYS,
+    plan.KEYS,
+    followup.KEYS,
+    worklists.KEYS,
+    dashboard.KEYS,
 )
 
 

@@ -12,18 +12,20 @@ from textual.widgets import Label
 from flows.identity import mask_id_number
 from flows.model import Step
 from tui import labels
-from tui.flow import DESK_STEPS, VisitContext
+from tui.flow import DESK_STEPS, DOCTOR_STEPS, VisitContext
 from tui.i18n import _
 
 if TYPE_CHECKING:
     from tui.app import OnestopApp
 
 
-def progress(step: Step) -> str:
-    """`✓筛查 › ▶更新档案 › 签约核验 › 分诊`: done, current and to come, in marks as well as colour."""
-    position = DESK_STEPS.index(step) if step in DESK_STEPS else len(DESK_STEPS)
+def progress(step: Step, *, doctor: bool = False) -> str:
+    """`✓筛查 › ▶更新档案 › 签约核验 › 分诊`: done, current and to come, in marks as well as colour (the doctor's
+    desk shows its own steps: 诊断 › 分级干预 › 随访预约)."""
+    steps = DOCTOR_STEPS if doctor else DESK_STEPS
+    position = steps.index(step) if step in steps else len(steps)
     parts = []
-    for i, s in enumerate(DESK_STEPS):
+    for i, s in enumerate(steps):
         mark = "✓" if i < position else "▶" if i == position else " "
         parts.append(f"{mark}{labels.word(labels.STEP, s)}")
     return " › ".join(parts)
@@ -45,7 +47,9 @@ class VisitBar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(who(self._ctx, self._today()), id="visit-who", markup=False)
-        yield Label(progress(self._ctx.visit.step), id="visit-progress", markup=False)
+        yield Label(
+            progress(self._ctx.visit.step, doctor=self._ctx.doctor), id="visit-progress", markup=False
+        )
 
     def _today(self) -> dt.date:
         return cast("OnestopApp", self.app).today()
@@ -53,4 +57,4 @@ class VisitBar(Vertical):
     def update(self, ctx: VisitContext) -> None:
         self._ctx = ctx
         self.query_one("#visit-who", Label).update(who(ctx, self._today()))
-        self.query_one("#visit-progress", Label).update(progress(ctx.visit.step))
+        self.query_one("#visit-progress", Label).update(progress(ctx.visit.step, doctor=ctx.doctor))
