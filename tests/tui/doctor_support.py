@@ -69,7 +69,9 @@ def queue_visit(
                 visit = moved.json()
         signing = api.get(f"/api/v1/residents/{resident.id}/signing").json()
         in_force = signing["in_force"] if signed is None else signed
-        body = {"move": "confirm_contract"} if in_force else {"move": "decline_signing", "reason": "暂不需要"}
+        body: dict[str, Any] = {"move": "decline_signing", "reason": "暂不需要"}
+        if in_force:
+            body = {"move": "confirm_contract", "team_id": signing["contract"]["team_id"]}
         moved = api.post(f"/api/v1/visits/{visit_id}/events", json=body)
         assert moved.status_code == 200, moved.text
         issued = api.post("/api/v1/tickets", json={"visit_id": visit_id})
