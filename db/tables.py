@@ -343,7 +343,8 @@ class Prescription(Table, tablename="prescription"):
     end_date = Date(null=True, default=None, index=True)  # long-term prescriptions expiring: a worklist
     prescribed_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
     created_at = Timestamptz()
-    stop_reason = Text(null=True, default=None)  # stopped before its end date: why (end_date is then the stop)
+    # stopped before its end date: why (end_date is then the day it stopped)
+    stop_reason = Text(null=True, default=None)
 
 
 class DrugShortage(Table, tablename="drug_shortage"):
@@ -451,7 +452,8 @@ class Referral(Table, tablename="referral"):
     created_at = Timestamptz()
     created_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
     closed_at = Timestamptz(null=True, default=None)
-    arrived = Boolean(null=True, default=None)  # the result: 到位 (true) / 不到位 (false), as the national form
+    # the result as the national form has it: 到位 (true) / 不到位 (false)
+    arrived = Boolean(null=True, default=None)
     result_by = ForeignKey(references=Staff, null=True, on_delete=UNLINK)
 
 
