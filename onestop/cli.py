@@ -36,6 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--no-tui", action="store_true", help="run the API only (for a board or another terminal)"
     )
+    demo.add_argument(
+        "--as",
+        dest="login_as",
+        choices=["nurse", "doctor"],
+        default="nurse",
+        help="open the TUI ready to log in as the demo nurse (front desk) or the demo doctor (their queue)",
+    )
     serve = sub.add_parser("serve", help="the API alone (one per site)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -192,7 +199,7 @@ def _cmd_demo_data(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from onestop import launcher
 
-    return launcher.demo(settings, residents=args.residents, with_tui=not args.no_tui)
+    return launcher.demo(settings, residents=args.residents, with_tui=not args.no_tui, login_as=args.login_as)
 
 
 def _cmd_all(settings: Settings, args: argparse.Namespace) -> int:

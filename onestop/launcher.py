@@ -60,6 +60,7 @@ url = "sim://?seed=5"
 station = "{station}"
 """
 DEMO_STAFF = (("nurse", "护士小李", "nurse"), ("doctor", "王医生", "doctor"), ("admin", "管理员", "admin"))
+DEMO_DOCTOR = "doctor"  # joins the demo team (db/demo_doctor.py), whose queue has this morning's patients
 
 
 def everything(settings: Settings) -> int:
@@ -70,8 +71,10 @@ def everything(settings: Settings) -> int:
     return _run_with_api(settings, env={}, username=None)
 
 
-def demo(settings: Settings, *, residents: int, with_tui: bool = True) -> int:
-    """A fresh demo database filled with a synthetic township, demo staff with one-off passwords, API + TUI."""
+def demo(settings: Settings, *, residents: int, with_tui: bool = True, login_as: str = "nurse") -> int:
+    """A fresh demo database filled with a synthetic township, demo staff with one-off passwords, API + TUI.
+
+    `login_as` is the demo account the TUI opens ready to log in as: the nurse (front desk) or the doctor."""
     from api.users import add_user
     from onestop import dbcommands
 
@@ -98,14 +101,27 @@ def demo(settings: Settings, *, residents: int, with_tui: bool = True) -> int:
         password = secrets.token_urlsafe(9)
         passwords[username] = password
         asyncio.run(add_user(demo_settings, username, display, role, password))
+        if username == DEMO_DOCTOR:
+            asyncio.run(_join_demo_team(demo_settings, username))
         lines.append(f"  {role:<7} user {username:<7} password {password}")
     (DEMO_DIR / "staff.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("demo staff accounts (also in var/demo/staff.txt):\n" + "\n".join(lines))
     if not with_tui or not sys.stdin.isatty():
         print(f"API at http://{settings.api.host}:{port} (no terminal: the TUI is not started; Ctrl-C stops)")
         return _serve_foreground(demo_settings, env)
-    # The TUI runs in this process, so the nurse's one-off password is handed over in memory only.
-    return _run_with_api(demo_settings, env=env, username="nurse", password=passwords["nurse"])
+    # The TUI runs in this process, so the one-off password is handed over in memory only.
+    return _run_with_api(demo_settings, env=env, username=login_as, password=passwords[login_as])
+
+
+async def _join_demo_team(settings: Settings, username: str) -> None:
+    from db.demo_doctor import join_demo_team
+    from db.engine import close, connect
+
+    db = await connect(settings.database)
+    try:
+        await join_demo_team(db, username)
+    finally:
+        await close(db)
 
 
 def _demo_config(station: str) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flows.doctor_queue import QueuePatient
 from flows.queue import QueueSummary, Ticket, TicketMove, TicketMoved, TicketMoveRequest, TicketStatus
 
 if TYPE_CHECKING:
@@ -18,6 +19,11 @@ def list_tickets(client: ApiClient, queue_id: str | None = None) -> list[Ticket]
     """Today's tickets in call order (priority first, then arrival), of one queue or all."""
     params = {"queue_id": queue_id} if queue_id else None
     return client.call("GET", "/api/v1/tickets", list[Ticket], params=params)
+
+
+def queue_patients(client: ApiClient, queue_id: str) -> list[QueuePatient]:
+    """Today's open tickets of the queue in call order, with the resident's name, sex, age and conditions."""
+    return client.call("GET", f"/api/v1/queues/{queue_id}/patients", list[QueuePatient])
 
 
 def call_next(client: ApiClient, queue_id: str) -> Ticket:
