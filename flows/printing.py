@@ -34,6 +34,7 @@ class JobKind(enum.StrEnum):
     TICKET = "ticket"
     REPRINT = "reprint"  # staff asked again (a lost ticket, an expired job): printed with 补打
     TEST = "test"
+    DOCUMENT = "document"  # a page of text (health education, referral summary): DocumentContent, no ticket
 
 
 OFFERED: Final = frozenset({JobStatus.EXPIRED, JobStatus.UNCERTAIN})  # the desk's "print again?" list
@@ -57,6 +58,15 @@ class PrintJob(Struct, frozen=True, kw_only=True):
     printed_at: dt.datetime | None = None
     requested_by: int | None = None
     reprint_of: int | None = None
+
+
+class DocumentContent(Struct, frozen=True, kw_only=True):
+    """A page of text for the ticket printer (hardware/printer/document.py): a title, lines wrapped to the
+    paper there, and an optional footer. Stored as the job's content, so a retry or a reprint prints the same."""
+
+    title: str
+    lines: tuple[str, ...]
+    footer: str | None = None
 
 
 def retry_delay(attempts: int) -> float:

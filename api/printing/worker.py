@@ -34,7 +34,7 @@ from db.engine import Database, write_transaction
 from db.queues import ticket_for_print
 from flows.access import AccessScope, NewAccessToken
 from flows.identity import mask_name
-from flows.printing import JobKind, retry_delay
+from flows.printing import DocumentContent, JobKind, retry_delay
 from flows.printing import PrintJob as JobStruct
 from flows.queue import QueueDef, Ticket, find_queue
 from onestop.config import Settings
@@ -251,10 +251,17 @@ class PrintWorker:
     # --- rendering -----------------------------------------------------------------------------------
 
     async def _render(self, job: JobStruct) -> tuple[bytes, str | None]:
+        from hardware.printer.document import render_document
         from hardware.printer.ticket import TicketContent, render_test_ticket, render_ticket
 
         paper, native = self.settings.printer.paper_mm, self.settings.printer.native_qr
         zone = zoneinfo.ZoneInfo(self.settings.site.timezone)
+        if job.ticket_id is None and job.kind in (JobKind.DOCUMENT, JobKind.REPRINT):
+            document = await self._document(job)
+            if document is not None:
+                # The content goes back with the bytes: a failed attempt stores both, and keeps the page.
+                data = await asyncio.to_thread(render_document, document, paper_mm=paper)
+                return data, msgspec.json.encode(document).decode()
         if job.kind is JobKind.TEST or job.ticket_id is None:
             data = await asyncio.to_thread(
                 render_test_ticket,
@@ -287,6 +294,15 @@ class PrintWorker:
             content, qr_url=f"{page_url(self.settings, '')}[access_token={token_id}]"
         )
         return data, msgspec.json.encode(kept).decode()
+
+    async def _document(self, job: JobStruct) -> DocumentContent | None:
+        """A document job's page; a reprint of one (no ticket) prints the page of the job it repeats."""
+        from db.print_documents import document_of
+
+        found = await document_of(job.id)
+        if found is None and job.kind is JobKind.REPRINT and job.reprint_of is not None:
+            found = await document_of(job.reprint_of)
+        return found
 
     async def _visit_link(self, job: JobStruct, ticket: Ticket) -> tuple[str, int]:
         """A fresh patient link for the ticket's visit (flows.access, scope "visit", until the day ends).
