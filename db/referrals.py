@@ -26,9 +26,9 @@ from flows.appointments import (
 )
 from flows.errors import InvalidInput
 
-_COLUMNS: Final = (
+COLUMNS: Final = (
     "id, resident, visit, direction, urgency, reasons, destination, status, result, created_at, created_by, "
-    "closed_at"
+    "closed_at, department, summary, arrived, result_by"
 )
 MAX_TEXT: Final = 2000  # reasons as a referral letter gives them; a pasted letter longer than this is refused
 
@@ -52,6 +52,10 @@ def referral(row: dict[str, Any], appointment: tuple[int, dt.datetime] | None = 
         result=row["result"],
         appointment_id=appointment[0] if appointment else None,
         scheduled_for=appointment[1] if appointment else None,
+        department=row["department"],
+        summary=row["summary"],
+        arrived=convert.as_bool(row["arrived"]) if row["arrived"] is not None else None,
+        result_by=row["result_by"],
     )
 
 
@@ -96,7 +100,7 @@ async def _received_of(residents: Iterable[int]) -> list[dict[str, Any]]:
         return []
     marks = ", ".join("{}" for _ in ids)
     rows: list[dict[str, Any]] = await Row.raw(
-        f"SELECT {_COLUMNS} FROM referral WHERE direction = {{}} AND resident IN ({marks})",
+        f"SELECT {COLUMNS} FROM referral WHERE direction = {{}} AND resident IN ({marks})",
         ReferralDirection.RECEIVED.value,
         *ids,
     )
@@ -145,7 +149,7 @@ async def close_linked(
 
 
 async def get_referral(referral_id: int) -> Referral | None:
-    rows = await Row.raw(f"SELECT {_COLUMNS} FROM referral WHERE id = {{}}", referral_id)
+    rows = await Row.raw(f"SELECT {COLUMNS} FROM referral WHERE id = {{}}", referral_id)
     if not rows:
         return None
     return (await _with_appointments(rows))[0]
@@ -169,7 +173,7 @@ async def list_referrals(
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     limit = max(1, min(limit, 500))
     rows = await Row.raw(
-        f"SELECT {_COLUMNS} FROM referral {clause} ORDER BY created_at DESC, id DESC LIMIT {limit}", *args
+        f"SELECT {COLUMNS} FROM referral {clause} ORDER BY created_at DESC, id DESC LIMIT {limit}", *args
     )
     return await _with_appointments(rows)
 

@@ -94,6 +94,10 @@ class Referral(Struct, frozen=True, kw_only=True):
     result: str | None = None
     appointment_id: int | None = None  # a received referral announced for a time
     scheduled_for: dt.datetime | None = None
+    department: str | None = None  # up: the lead hospital's department
+    summary: str | None = None  # the referral summary (转诊单) sent with the resident
+    arrived: bool | None = None  # the result: 到位 (true) / 不到位 (false), None until recorded
+    result_by: int | None = None
 
 
 class NewReferral(Struct, frozen=True, kw_only=True):
