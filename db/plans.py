@@ -32,9 +32,12 @@ _PLAN = msgspec.json.Decoder(ManagementPlan)
 
 
 def _class_for(
-    condition: Condition, previous: dict[Condition, str]
+    condition: Condition, previous: dict[Condition, str], today: str | None = None
 ) -> FollowupClass | CopdFollowupClass | None:
-    """The latest follow-up class; before any follow-up, the plan of a controlled (stable) patient."""
+    """Today's class when the doctor's screen gives it, else the latest follow-up class; before any follow-up,
+    the plan of a controlled (stable) patient."""
+    if today is not None:
+        return _today_class(condition, today)
     prior = previous.get(condition)
     if condition in (Condition.HYPERTENSION, Condition.DIABETES):
         return FollowupClass(prior) if prior in {c.value for c in FollowupClass} else FollowupClass.CONTROLLED
@@ -42,6 +45,23 @@ def _class_for(
         values = {c.value for c in CopdFollowupClass}
         return CopdFollowupClass(prior) if prior in values else CopdFollowupClass.STABLE
     return None
+
+
+def _today_class(condition: Condition, value: str) -> FollowupClass | CopdFollowupClass | None:
+    kinds: dict[Condition, type[FollowupClass] | type[CopdFollowupClass]] = {
+        Condition.HYPERTENSION: FollowupClass,
+        Condition.DIABETES: FollowupClass,
+        Condition.COPD: CopdFollowupClass,
+    }
+    kind = kinds.get(condition)
+    allowed = [c.value for c in kind] if kind is not None else []
+    if value not in allowed:
+        raise InvalidInput(
+            f"follow_up_class {value!r} is not a class of {condition.value} (allowed: {', '.join(allowed) or 'none'})",
+            field="follow_up_class",
+        )
+    assert kind is not None
+    return kind(value)
 
 
 async def _latest(resident_id: int, code: str) -> float | None:
@@ -54,7 +74,13 @@ async def _latest(resident_id: int, code: str) -> float | None:
 
 
 async def default_for(
-    db: Database, resident_id: int, condition: Condition, *, today: dt.date, rules: RulesSettings
+    db: Database,
+    resident_id: int,
+    condition: Condition,
+    *,
+    today: dt.date,
+    rules: RulesSettings,
+    follow_up_class: str | None = None,
 ) -> ManagementPlan:
     person = await get_resident(db, resident_id)
     conditions = await confirmed_conditions(resident_id)
@@ -69,7 +95,7 @@ async def default_for(
         raise InvalidInput(f"no {missing} on record: measure it before making a plan", field=missing)
     return default_plan(
         condition,
-        _class_for(condition, await previous_classes(resident_id)),
+        _class_for(condition, await previous_classes(resident_id), follow_up_class),
         age=age_on(person.birth_date, today),
         sex=person.sex,
         height_cm=height,
@@ -109,7 +135,15 @@ async def save_plan(
     at = convert.utc(now)
     async with write_transaction(db):
         plan = edit_plan(
-            await default_for(db, resident_id, request.condition, today=today, rules=rules), request.edit
+            await default_for(
+                db,
+                resident_id,
+                request.condition,
+                today=today,
+                rules=rules,
+                follow_up_class=request.follow_up_class,
+            ),
+            request.edit,
         )
         await PlanRow.update({PlanRow.active: False}).where(
             (PlanRow.resident == resident_id)

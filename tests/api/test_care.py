@@ -228,6 +228,22 @@ def test_plans_default_edit_and_merge(api: Api) -> None:
     assert listed["merged"]["lifestyle"]["salt_g_per_day_max"] == 4.0
 
 
+def test_a_plan_follows_todays_class_when_the_screen_gives_it(api: Api) -> None:
+    """The plan step comes before today's follow-up is recorded: the doctor's screen sends today's class."""
+    rid = _resident(api, 70)
+    _confirm(api, rid, "hypertension")
+    _visit_with(api, rid, height=165.0, weight=70.0, sbp=162, dbp=98)
+    url = f"/api/v1/residents/{rid}/plans"
+    today = api.doctor.post(url, json={"condition": "hypertension", "follow_up_class": "uncontrolled"})
+    assert today.status_code == 201, today.text
+    assert today.json()["plan"]["conditions"][0]["cls"] == "uncontrolled"
+    assert today.json()["plan"]["next_followup_days"] <= 14  # BPHS-2017: first uncontrolled → within 2 weeks
+    latest = api.doctor.post(url, json={"condition": "hypertension"})
+    assert latest.json()["plan"]["conditions"][0]["cls"] == "controlled"  # no follow-up recorded yet
+    wrong = api.doctor.post(url, json={"condition": "hypertension", "follow_up_class": "stable"})
+    assert error(wrong, 422)["field"] == "follow_up_class"
+
+
 def test_an_emergency_value_given_with_a_follow_up_gates_the_visit(api: Api) -> None:
     rid = _resident(api, 68)
     _confirm(api, rid, "hypertension")
