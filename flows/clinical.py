@@ -10,9 +10,11 @@ from typing import Any
 
 import msgspec
 
+from flows.followup_form import FollowupForm
 from flows.model import Condition, Contract, Move, Observation, ObservationSource
 from flows.rules.base import Finding, NextStep
 from flows.rules.contracts import KeyPopulation
+from flows.rules.followup_override import ClassDecision
 from flows.rules.multimorbidity import MultimorbidityResult
 from flows.rules.plans import ManagementPlan, PlanEdit
 
@@ -136,13 +138,19 @@ class FollowupItem(Struct, frozen=True, kw_only=True):
     adverse_persisting: bool = False
     new_or_worse_complication: bool = False
     copd_stable: bool | None = None  # COPD only
+    # The doctor's class (a FollowupClass value; COPD: a CopdFollowupClass value) when it differs from the rules':
+    # it needs the request's override_reason (flows.rules.followup_override, clause FU.class_override).
+    class_override: str | None = None
 
 
 class FollowupRequest(Struct, frozen=True, kw_only=True):
     """A follow-up of one or more diseases (多病共管: one visit, a class per disease, the earliest date wins).
 
     The values are the ones measured at THIS follow-up: given here (a home or phone follow-up) or entered in the
-    visit. An older reading is never used. `next_date` overrides the computed date and needs `override_reason`.
+    visit. An older reading is never used. `next_date` overrides the computed date and needs `override_reason`
+    (so does an item's `class_override`). `form` is the national form (merged when several diseases): its BP and
+    FPG count as this follow-up's values when the request gives none. `next_mode` is the next booking's mode
+    (default: this follow-up's).
     """
 
     resident_id: int
@@ -155,6 +163,8 @@ class FollowupRequest(Struct, frozen=True, kw_only=True):
     drug_count: int | None = None  # None: the resident's prescriptions running today
     next_date: dt.date | None = None
     override_reason: str | None = None
+    form: FollowupForm | None = None
+    next_mode: FollowupMode | None = None
 
 
 class FollowupRecord(Struct, frozen=True, kw_only=True):
@@ -174,6 +184,9 @@ class FollowupRecord(Struct, frozen=True, kw_only=True):
     fpg: float | None = None
     referral: bool = False
     override_reason: str | None = None
+    form: FollowupForm | None = None  # the condition's national form: the shared part and its own block
+    # The class the rules computed; it differs from follow_up_class when the doctor overrode it.
+    rules_class: str | None = None
 
 
 class FollowupOutcome(Struct, frozen=True, kw_only=True):
@@ -185,6 +198,25 @@ class FollowupOutcome(Struct, frozen=True, kw_only=True):
     next_date: dt.date  # the assessment's date, or the doctor's override
 
 
+class FollowupPreview(Struct, frozen=True, kw_only=True):
+    """What a follow-up would record, nothing written: the rules' assessment, each condition's class as it would
+    be recorded (the doctor's override beside the rules'), and the visit's next date."""
+
+    assessment: MultimorbidityResult
+    decisions: tuple[ClassDecision, ...]
+    next_date: dt.date  # the earliest of the decisions, or the doctor's date
+
+
+class FollowupDraft(Struct, frozen=True, kw_only=True):
+    """A follow-up form filled from what is known: the conditions to follow up (confirmed hypertension, diabetes,
+    COPD), the visit's values, the health record's lifestyle, the running prescriptions."""
+
+    resident_id: int
+    visit_id: int | None
+    items: tuple[FollowupItem, ...]
+    form: FollowupForm
+
+
 # --- management plans ------------------------------------------------------------------------------
 
 
@@ -194,6 +226,10 @@ class PlanRequest(Struct, frozen=True, kw_only=True):
     condition: Condition
     edit: PlanEdit = msgspec.field(default_factory=PlanEdit)
     visit_id: int | None = None
+    # Today's follow-up class, as the rules gave it for this visit's values (classifyFollowup): the plan step
+    # comes before the follow-up is recorded, so without it the plan would follow the previous visit's class.
+    # None: the latest recorded class (before any follow-up: controlled / stable).
+    follow_up_class: str | None = None
 
 
 class SavedPlan(Struct, frozen=True, kw_only=True):
