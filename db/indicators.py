@@ -10,7 +10,8 @@ follow-up migration:
   flows.rules.indicators.summarise_period (PostgreSQL does the period in one sorted pass instead);
 - overdue: the open bookings past due (follow_up_open_due, partial), each resident's latest follow-up that
   measured a BP and latest that measured an FPG, and whether a prior heart attack or stroke is on record
-  (ICD-10 prefixes of flows.rules.indicators.PRIOR_CVD_ICD10); a booking whose call ended `removed` is left off;
+  (ICD-10 prefixes of flows.rules.indicators.PRIOR_CVD_ICD10); a booking whose call ended `removed` is left off,
+  one to `call_later` until its `call_again_on`;
 - a team filter reads the contracts covering the date asked (not terminated).
 `dashboard` gives the rates, both cohorts and the overdue list with the patients read once.
 Dates are the site's local dates (`tz`): timestamps are compared with the UTC instants of local midnights.
@@ -212,10 +213,12 @@ async def _overdue(
         + _latest_join(db, "v", "b.resident", "g.done_at < {} AND g.sbp IS NOT NULL AND g.dbp IS NOT NULL")
         + _latest_join(db, "w", "b.resident", "g.done_at < {} AND g.fpg IS NOT NULL")
         + f" WHERE b.done_at IS NULL AND b.condition IN ({_marks(len(conditions))}) AND b.due_date < {{}} "
-        "AND (b.call_outcome IS NULL OR b.call_outcome <> 'removed')"
+        # A call outcome (flows.worklists): `removed` leaves the list, `call_later` until its day comes.
+        "AND (b.call_outcome IS NULL OR (b.call_outcome <> 'removed' AND (b.call_outcome <> 'call_later' "
+        "OR b.call_again_on IS NULL OR b.call_again_on <= {})))"
     )
     rows = await FollowUp.raw(
-        sql, *(f"{p}%" for p in rules.PRIOR_CVD_ICD10), before, before, *conditions, today
+        sql, *(f"{p}%" for p in rules.PRIOR_CVD_ICD10), before, before, *conditions, today, today
     )
     bookings, records, prior_ids = [], [], set()
     for row in rows:
