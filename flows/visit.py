@@ -9,6 +9,7 @@ diagnosis ── not_chronic ─► health_education ─► done
 diagnosis ── refer_up ─► referral ─► done                 (beyond the facility's capacity)
 screening…followup_booking ── refer_emergency ─► referral ─► done   (emergency: refer at once)
 graded_intervention / followup_booking ── refer_down ─► referral ─► done   (stable: hand down to village clinic)
+followup_booking ── refer_up ─► referral ─► done      (the follow-up's class advises referral: BPHS-2017)
 any open step ── cancel + reason ─► cancelled
 ```
 
@@ -48,6 +49,10 @@ TRANSITIONS: Final[dict[tuple[Step, Move], Step]] = {
     (S.GRADED_INTERVENTION, M.SET_PLAN): S.FOLLOWUP_BOOKING,
     (S.GRADED_INTERVENTION, M.REFER_UP): S.REFERRAL,
     (S.FOLLOWUP_BOOKING, M.BOOK_FOLLOWUP): S.DONE,
+    # BPHS-2017 此次随访分类: two consecutive uncontrolled visits, a persisting adverse reaction or a new or worse
+    # complication → "recommend referral". The class is only known once the follow-up is recorded, so the
+    # referral up must be possible from the follow-up step too (the follow-up keeps referral=true).
+    (S.FOLLOWUP_BOOKING, M.REFER_UP): S.REFERRAL,
     (S.GRADED_INTERVENTION, M.REFER_DOWN): S.REFERRAL,
     (S.FOLLOWUP_BOOKING, M.REFER_DOWN): S.REFERRAL,
     (S.REFERRAL, M.FINISH_REFERRAL): S.DONE,

@@ -124,6 +124,8 @@ def test_not_chronic_goes_through_health_education_to_done() -> None:
         (Step.DIAGNOSIS, Move.REFER_UP, "up"),
         (Step.SCREENING, Move.REFER_EMERGENCY, "emergency"),
         (Step.FOLLOWUP_BOOKING, Move.REFER_DOWN, "down"),
+        # BPHS-2017: a follow-up classed "refer" (two consecutive uncontrolled) refers up from the follow-up
+        (Step.FOLLOWUP_BOOKING, Move.REFER_UP, "up"),
     ],
 )
 def test_referral_records_its_direction(step: Step, move: Move, direction: str) -> None:

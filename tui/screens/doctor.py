@@ -8,14 +8,14 @@ referral is a form (tui/screens/referral.py) that moves the visit to the referra
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from flows.model import Step
 from tui.i18n import _
 from tui.screens.visit import VisitScreen
 
 # Where the flow allows each referral (flows.visit.TRANSITIONS): the keys say so instead of a 409.
-_UP_FROM = frozenset({Step.DIAGNOSIS, Step.GRADED_INTERVENTION})
+_UP_FROM = frozenset({Step.DIAGNOSIS, Step.GRADED_INTERVENTION, Step.FOLLOWUP_BOOKING})
 _DOWN_FROM = frozenset({Step.GRADED_INTERVENTION, Step.FOLLOWUP_BOOKING})
 
 
@@ -31,6 +31,15 @@ class DoctorScreen(VisitScreen):
     )
     KEYS: ClassVar[tuple[str, ...]] = DOCTOR_KEYS
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:  # Textual passes its own options (can_focus …)
+        """The footer shows keys in KEYS order and cuts off at 80 columns: F10 first, then the step's own keys,
+        then the shared ones (chart, referrals, leave, cancel — also in the ctrl+p palette)."""
+        super().__init_subclass__(**kwargs)
+        shared = DoctorScreen.DOCTOR_KEYS
+        own = tuple(k for k in cls.KEYS if k not in shared)
+        rest = tuple(k for k in cls.KEYS if k in shared and k != "visit.next")
+        cls.KEYS = (*(("visit.next",) if "visit.next" in cls.KEYS else ()), *own, *rest)
+
     def action_open_chart(self) -> None:
         from tui.screens.chart import ChartScreen
 
@@ -38,7 +47,9 @@ class DoctorScreen(VisitScreen):
 
     def action_refer_up(self) -> None:
         if self.ctx.visit.step not in _UP_FROM:
-            self.notify(_("A referral up is made at diagnosis or graded intervention."), severity="warning")
+            self.notify(
+                _("A referral up is made at diagnosis, graded intervention or follow-up."), severity="warning"
+            )
             return
         self._refer("up")
 
