@@ -17,6 +17,7 @@ from api.controllers.access_tokens import AccessTokenController
 from api.controllers.appointments import AppointmentController
 from api.controllers.audit import AuditController
 from api.controllers.care import CareController
+from api.controllers.chart import ChartController
 from api.controllers.contracts import ContractController, TeamController
 from api.controllers.devices import (
     DeviceController,
@@ -24,11 +25,21 @@ from api.controllers.devices import (
     StationController,
     VisitReadingController,
 )
+from api.controllers.doctor_queue import DoctorQueueController
+from api.controllers.education import EducationController
 from api.controllers.entries import EntryController
+from api.controllers.followups import FollowupFormController
 from api.controllers.health import VERSION, HealthController
 from api.controllers.health_record import HealthRecordController
 from api.controllers.households import HouseholdController
+from api.controllers.indicator_series import IndicatorSeriesController
 from api.controllers.indicators import IndicatorController
+from api.controllers.prescriptions import (
+    MedicineController,
+    PrescriptionController,
+    ResidentPrescriptionController,
+    ShortageController,
+)
 from api.controllers.printer import PrinterController
 from api.controllers.queues import QueueController
 from api.controllers.referrals import ReferralController
@@ -36,7 +47,9 @@ from api.controllers.residents import ResidentController
 from api.controllers.rules import RulesController
 from api.controllers.screening import ScreeningController
 from api.controllers.session import SessionController
+from api.controllers.visit_referrals import VisitReferralController
 from api.controllers.visits import VisitController
+from api.controllers.worklists import WorklistController
 from api.errors import document_validation_as_422, exception_handlers
 from api.patient.controller import ROUTES as PATIENT_ROUTES
 from db.engine import Database, close, connect, pending_migrations
@@ -116,12 +129,17 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             EntryController,
             ScreeningController,
             CareController,
+            ChartController,
+            EducationController,
+            FollowupFormController,
             HealthRecordController,
             ContractController,
             TeamController,
             RulesController,
             IndicatorController,
+            IndicatorSeriesController,
             QueueController,
+            DoctorQueueController,
             PrinterController,
             DeviceController,
             ReadingController,
@@ -131,6 +149,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None, migrate: bool 
             AccessTokenController,
             AppointmentController,
             ReferralController,
+            VisitReferralController,
+            MedicineController,
+            ResidentPrescriptionController,
+            PrescriptionController,
+            ShortageController,
+            WorklistController,
             *BOARD_ROUTES,
             *PATIENT_ROUTES,
         ],

@@ -109,10 +109,56 @@ class DeviceConfig(_Section):
     pattern: str | None = None
 
 
+class MedicineConfig(_Section):
+    """An item of the site's essential medicines list (`[[medicines]]`). Given at all, the items replace the
+    built-in list (flows.medicines.DEFAULT_MEDICINES, [U]) whole: the site's formulary is its own."""
+
+    drug: str  # the name written on a prescription: 氨氯地平片
+    generic: str  # 通用名, from which the drug class is read: 氨氯地平
+    form: str  # 片剂, 缓释片, 气雾剂 …
+    strength: str  # 5mg
+    doses: list[str]  # the dose choices, first = usual
+    frequencies: list[str]  # qd, bid, tid, qn, qod, prn …, first = usual
+    conditions: list[str]  # hypertension | diabetes | dyslipidaemia | obesity | copd
+
+
 class TuiConfig(_Section):
     server: str = "http://127.0.0.1:8750"
     lang: str = "zh_CN"
     station: str = "front-desk-1"
+
+
+class HospitalConfig(_Section):
+    """A higher-level hospital of the county medical alliance (医联体牵头医院) that takes referrals up."""
+
+    name: str  # 县人民医院
+    departments: list[str] = msgspec.field(default_factory=list)  # where a referral up may go: 心血管内科 …
+
+
+def default_hospitals() -> list[HospitalConfig]:
+    return [
+        HospitalConfig(
+            name="县人民医院",
+            departments=["心血管内科", "内分泌科", "呼吸与危重症医学科", "肾内科", "神经内科", "急诊科"],
+        ),
+        HospitalConfig(name="县中医院", departments=["心血管科", "内分泌科", "肺病科", "急诊科"]),
+    ]
+
+
+def default_village_clinics() -> list[str]:
+    # The demo township's first villages (flows.synthetic.township), each with its clinic.
+    return ["王庄村卫生室", "李家村卫生室", "张湾村卫生室", "东河村卫生室", "西山村卫生室", "南岗村卫生室"]
+
+
+class ReferralConfig(_Section):
+    """Where the doctor's desk refers (GUIDE-2025 one-stop flow): up to the lead hospital's departments, down
+    to the village clinics, and an emergency at once to the emergency destination. The first hospital is
+    the lead hospital (the form's default)."""
+
+    hospitals: list[HospitalConfig] = msgspec.field(default_factory=default_hospitals)
+    village_clinics: list[str] = msgspec.field(default_factory=default_village_clinics)
+    emergency_hospital: str = "县人民医院"  # one of `hospitals`
+    emergency_department: str = "急诊科"  # one of that hospital's departments
 
 
 class Settings(_Section):
@@ -125,13 +171,15 @@ class Settings(_Section):
     queues: list[QueueConfig] = msgspec.field(default_factory=default_queues)
     board: BoardConfig = msgspec.field(default_factory=BoardConfig)
     access: AccessConfig = msgspec.field(default_factory=AccessConfig)
+    referral: ReferralConfig = msgspec.field(default_factory=ReferralConfig)
+    medicines: list[MedicineConfig] = msgspec.field(default_factory=list)  # empty: the built-in list
     # [rules.<module>] tables override the clinical rules' settings (the facts CLINICAL_RULES.md tags [U]).
     # Kept raw here, because this module imports no layer; flows.rules.settings.load_rules checks every key
     # (the CLI's `config check` and the API's start-up both call it, naming a bad key as `rules.x.y`).
     rules: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
 
 
-_SECTIONS = {"site", "database", "api", "printer", "tui", "board", "access"}
+_SECTIONS = {"site", "database", "api", "printer", "tui", "board", "access", "referral"}
 DEVICE_PROTOCOLS = frozenset({"omron-hbp9030", "tanita", "scale-line", "astm", "cms50"})
 _FRAMING = re.compile(r"[5-8][NEO](1|1\.5|2)")
 _DEVICE_KINDS = {
@@ -232,6 +280,8 @@ def _check(s: Settings) -> None:
     if not 1 <= s.access.max_days <= 3660:
         raise ConfigError(f"access.max_days: must be 1–3660, got {s.access.max_days}")
     _check_queues(s.queues)
+    _check_medicines(s.medicines)
+    _check_referral(s.referral)
     seen: set[str] = set()
     for i, dev in enumerate(s.devices):
         if dev.kind not in _DEVICE_KINDS:
@@ -259,6 +309,53 @@ def _check_device(i: int, dev: DeviceConfig) -> None:
         )
     if dev.pattern is not None and dev.protocol != "scale-line":
         raise ConfigError(f"devices[{i}].pattern: only a scale-line device has a line pattern")
+
+
+def _check_referral(r: ReferralConfig) -> None:
+    if not r.hospitals:
+        raise ConfigError("referral.hospitals: name at least the lead hospital")
+    names = [h.name.strip() for h in r.hospitals]
+    for i, (name, hospital) in enumerate(zip(names, r.hospitals, strict=True)):
+        if not name or names.index(name) != i:
+            raise ConfigError(f"referral.hospitals[{i}].name: empty or named twice ({hospital.name!r})")
+        if not hospital.departments or any(not d.strip() for d in hospital.departments):
+            raise ConfigError(f"referral.hospitals[{i}].departments: list the departments (none empty)")
+    if any(not c.strip() for c in r.village_clinics) or len(set(r.village_clinics)) != len(r.village_clinics):
+        raise ConfigError("referral.village_clinics: no empty or repeated clinic names")
+    emergency = next((h for h in r.hospitals if h.name == r.emergency_hospital), None)
+    if emergency is None:
+        raise ConfigError(
+            f"referral.emergency_hospital: {r.emergency_hospital!r} is not one of referral.hospitals"
+        )
+    if r.emergency_department not in emergency.departments:
+        raise ConfigError(
+            f"referral.emergency_department: {r.emergency_department!r} is not a department of "
+            f"{r.emergency_hospital}"
+        )
+
+
+# flows.model.Condition's values (this module imports no layer; tests/flows/test_medicines.py compares them).
+_CONDITIONS = {"hypertension", "diabetes", "dyslipidaemia", "obesity", "copd"}
+
+
+def _check_medicines(medicines: list[MedicineConfig]) -> None:
+    drugs: set[str] = set()
+    for i, m in enumerate(medicines):
+        for key in ("drug", "generic", "form", "strength"):
+            if not getattr(m, key).strip():
+                raise ConfigError(f"medicines[{i}].{key}: must not be empty")
+        for key in ("doses", "frequencies", "conditions"):
+            values = getattr(m, key)
+            if not values or not all(v.strip() for v in values):
+                raise ConfigError(f"medicines[{i}].{key}: at least one, none empty")
+        unknown = sorted(set(m.conditions) - _CONDITIONS)
+        if unknown:
+            raise ConfigError(
+                f"medicines[{i}].conditions: unknown {unknown} (known: {', '.join(sorted(_CONDITIONS))})"
+            )
+        if m.drug in drugs:
+            raise ConfigError(f"medicines[{i}].drug: {m.drug!r} is listed twice")
+        drugs.add(m.drug)
 
 
 _QUEUE_KINDS = {"team", "general_practice", "screening", "pharmacy", "other"}

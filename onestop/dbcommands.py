@@ -40,11 +40,14 @@ async def demo_data(settings: Settings, *, residents: int, seed: int) -> Townshi
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from db.demo_desk import load_desk_day
+    from db.demo_doctor import load_doctor_morning
     from db.demo_load import load_township
+    from db.demo_worklists import load_worklists
     from db.engine import close, connect
     from db.engine import migrate as run_migrations
 
-    today = dt.datetime.now(zoneinfo.ZoneInfo(settings.site.timezone)).date()
+    now = dt.datetime.now(zoneinfo.ZoneInfo(settings.site.timezone))
+    today = now.date()
     db = await connect(settings.database)
     try:
         await run_migrations(db)
@@ -60,6 +63,10 @@ async def demo_data(settings: Settings, *, residents: int, seed: int) -> Townshi
             )
         # Today at the desk: bookings (some arrived) and incoming referrals, beside yesterday's history.
         await load_desk_day(db, seed=seed, site=settings.site, today=today)
+        # And at the doctors' desks: residents through the front desk, waiting to be called.
+        await load_doctor_morning(db, seed=seed, site=settings.site, queues=settings.queues, now=now)
+        # The doctor's worklists: long-term prescriptions (some ending this week) and referrals up awaiting.
+        await load_worklists(db, seed=seed, site=settings.site, today=today)
         return counts
     finally:
         await close(db)
