@@ -24,6 +24,7 @@ from tests.tui.doctor_support import Queued, api_client, queue_visit
 from tests.tui.helpers import DeskApi, log_in, screen_name, screen_text, shot, until
 from tui.app import OnestopApp
 from tui.flow import VisitContext
+from tui.i18n import _
 from tui.screens import diagnosis
 from tui.screens import diagnosis_words as words
 from tui.screens.diagnosis import DiagnosisScreen
@@ -120,7 +121,7 @@ async def test_nothing_chronic_goes_to_education_printed_then_done(
         screen = DiagnosisScreen(ctx)
         await _open(pilot, app, doctor_api, screen)
         assert screen.chosen is None, "nothing waits for a decision"
-        assert "F10 →" in screen_text(app)
+        assert _("F10 → {step}").format(step="").strip() in screen_text(app)
         await pilot.press("f10")
         await until(pilot, lambda: isinstance(app.screen, EducationScreen), "the health education screen")
         education = app.screen
