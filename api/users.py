@@ -7,6 +7,7 @@ import re
 import zoneinfo
 
 from api.auth import hash_password
+from db.contracts import list_teams
 from db.engine import close, connect
 from db.staff import create_staff
 from flows.errors import InvalidInput
@@ -40,20 +41,35 @@ def check_new_user(username: str, display_name: str, role: Role | str, password:
 
 
 async def add_user(
-    settings: Settings, username: str, display_name: str, role: Role | str, password: str
+    settings: Settings,
+    username: str,
+    display_name: str,
+    role: Role | str,
+    password: str,
+    *,
+    team: str | None = None,
 ) -> Staff:
-    """Create the account; Conflict if the user name exists, InvalidInput for a bad name/role/password."""
+    """Create the account; Conflict if the user name exists, InvalidInput for a bad name/role/password or a
+    team that does not exist (the message lists the teams there are)."""
     checked = check_new_user(username, display_name, role, password)
     password_hash = hash_password(password)
     now = dt.datetime.now(zoneinfo.ZoneInfo(settings.site.timezone))
     db = await connect(settings.database)
     try:
+        team_id = None
+        if team is not None:
+            teams = {t.name: t.id for t in await list_teams(db)}
+            if team not in teams:
+                known = "、".join(teams) or "none yet"
+                raise InvalidInput(f"no family doctor team named {team!r} (teams: {known})", field="team")
+            team_id = teams[team]
         return await create_staff(
             db,
             username=username,
             display_name=display_name.strip(),
             role=checked,
             password_hash=password_hash,
+            team_id=team_id,
             now=now,
         )
     finally:

@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["nurse", "doctor", "admin"])
     add.add_argument("--display-name", help="the name shown on screens (default: NAME)")
+    add.add_argument("--team", help="the family doctor team (by name): a doctor's queue is their team's")
 
     cfg = sub.add_parser("config", help="configuration").add_subparsers(
         dest="config_command", metavar="ACTION"
@@ -178,7 +179,7 @@ def _cmd_user(settings: Settings, args: argparse.Namespace) -> int:
         )
     try:
         staff = asyncio.run(
-            add_user(settings, args.name, args.display_name or args.name, args.role, password)
+            add_user(settings, args.name, args.display_name or args.name, args.role, password, team=args.team)
         )
     except FlowError as exc:
         raise CommandError(exc.message) from None

@@ -50,3 +50,20 @@ async def test_duplicate_user_name_is_a_conflict(settings: Settings) -> None:
     await add_user(settings, "admin1", "管理员", "admin", "long enough pw")
     with pytest.raises(Conflict):
         await add_user(settings, "admin1", "另一个", "nurse", "other long pw")
+
+
+async def test_a_doctor_joins_a_team_by_name(settings: Settings) -> None:
+    """`onestop user add NAME --role doctor --team 第一团队`: the doctor's queue is their team's."""
+    db = await connect(settings.database)
+    try:
+        from db.staff import create_team
+
+        team = await create_team(db, name="第一家庭医生团队", room="全科诊室2")
+    finally:
+        await close(db)
+    staff = await add_user(settings, "dr.li", "李医生", "doctor", "long enough pw", team="第一家庭医生团队")
+    assert staff.team_id == team.id
+    with pytest.raises(InvalidInput, match="第一家庭医生团队") as refused:
+        await add_user(settings, "dr.zhao", "赵医生", "doctor", "long enough pw", team="第二团队")
+    assert refused.value.field == "team"
+    assert await _credentials(settings, "dr.zhao") is None
