@@ -38,6 +38,16 @@ def compiled_catalog() -> None:
             write_mo(f, catalog)
 
 
+@pytest.fixture(autouse=True)
+def language_as_at_start() -> Iterator[None]:
+    """The interface language is the process's (an app activates its own): every test starts in English, as
+    it would alone, whatever the app of the test before it activated."""
+    yield
+    from tui import i18n
+
+    i18n.activate("en")
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
