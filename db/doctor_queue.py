@@ -12,13 +12,13 @@ import datetime as dt
 from typing import Any, Final
 
 from db.convert import as_date
-from db.queues import _COLUMNS, CALL_ORDER, _ticket
+from db.queues import CALL_ORDER, TICKET_COLUMNS, ticket_of
 from db.tables import QueueTicket
 from flows.doctor_queue import QueuePatient, waiting_minutes
 from flows.model import Condition, Sex
 from flows.queue import ACTIVE
 
-_TICKET_COLUMNS: Final = ", ".join(f"t.{c.strip()}" for c in _COLUMNS.split(","))
+_TICKET_COLUMNS: Final = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
 _OPEN_SQL: Final = ", ".join(f"'{s.value}'" for s in sorted(ACTIVE))
 _ORDER: Final = {c: i for i, c in enumerate(Condition)}
 _KNOWN: Final = frozenset(c.value for c in Condition)
@@ -48,7 +48,7 @@ async def queue_patients(queue_id: str, day: dt.date, *, now: dt.datetime) -> li
             conditions[ticket_id].add(Condition(row["condition"]))
     out: list[QueuePatient] = []
     for ticket_id, row in tickets.items():
-        ticket = _ticket(row)
+        ticket = ticket_of(row)
         out.append(
             QueuePatient(
                 ticket=ticket,

@@ -45,7 +45,7 @@ from flows.queue import (
 )
 from flows.visit import advance
 
-_COLUMNS = (
+TICKET_COLUMNS = (
     "id, visit, resident, queue, queue_date, number, prefix, priority, emergency, priority_reason, status, "
     "room, created_at, issued_by, order_at, called_at, calls, started_at, finished_at, transferred_to, "
     "ahead_at_issue"
@@ -55,7 +55,7 @@ CALL_ORDER = "priority DESC, order_at, number"
 _BOARD_SQL = ", ".join(f"'{s.value}'" for s in sorted(ON_BOARD))
 
 
-def _ticket(row: dict[str, Any]) -> Ticket:
+def ticket_of(row: dict[str, Any]) -> Ticket:
     optional = convert.aware
     return Ticket(
         id=row["id"],
@@ -89,20 +89,20 @@ async def site_queues(configured: Sequence[QueueSpec]) -> list[QueueDef]:
 
 
 async def get_ticket(ticket_id: int) -> Ticket:
-    rows = await QueueTicket.raw(f"SELECT {_COLUMNS} FROM queue_ticket WHERE id = {{}}", ticket_id)
+    rows = await QueueTicket.raw(f"SELECT {TICKET_COLUMNS} FROM queue_ticket WHERE id = {{}}", ticket_id)
     if not rows:
         raise NotFound(f"no ticket with id {ticket_id}", field="ticket_id", details={"id": ticket_id})
-    return _ticket(rows[0])
+    return ticket_of(rows[0])
 
 
 async def _ticket_of(resident_id: int, queue_id: str, day: dt.date) -> Ticket | None:
     rows = await QueueTicket.raw(
-        f"SELECT {_COLUMNS} FROM queue_ticket WHERE resident = {{}} AND queue = {{}} AND queue_date = {{}}",
+        f"SELECT {TICKET_COLUMNS} FROM queue_ticket WHERE resident = {{}} AND queue = {{}} AND queue_date = {{}}",
         resident_id,
         queue_id,
         day,
     )
-    return _ticket(rows[0]) if rows else None
+    return ticket_of(rows[0]) if rows else None
 
 
 async def _ahead(queue_id: str, day: dt.date, priority: int) -> int:
@@ -309,14 +309,14 @@ async def call_next(db: Database, queue_id: str, *, day: dt.date, now: dt.dateti
     for _ in range(5):
         async with write_transaction(db):
             rows = await QueueTicket.raw(
-                f"SELECT {_COLUMNS} FROM queue_ticket WHERE queue = {{}} AND queue_date = {{}} "
+                f"SELECT {TICKET_COLUMNS} FROM queue_ticket WHERE queue = {{}} AND queue_date = {{}} "
                 f"AND status = 'waiting' ORDER BY {CALL_ORDER} LIMIT 1",
                 queue_id,
                 day,
             )
             if not rows:
                 raise NotFound(f"nobody is waiting in queue {queue_id!r}", field="queue_id")
-            ticket = _ticket(rows[0])
+            ticket = ticket_of(rows[0])
             called = move_ticket(ticket, TicketMoveRequest(move=TicketMove.CALL), now=at)
             if await _save_move(ticket, called, at):
                 return called
@@ -421,10 +421,10 @@ async def list_tickets(
         where.append("status IN (" + ", ".join("{}" for _ in statuses) + ")")
         args.extend(s.value for s in statuses)
     rows = await QueueTicket.raw(
-        f"SELECT {_COLUMNS} FROM queue_ticket WHERE {' AND '.join(where)} ORDER BY queue, {CALL_ORDER}",
+        f"SELECT {TICKET_COLUMNS} FROM queue_ticket WHERE {' AND '.join(where)} ORDER BY queue, {CALL_ORDER}",
         *args,
     )
-    return [_ticket(r) for r in rows]
+    return [ticket_of(r) for r in rows]
 
 
 async def queue_summaries(queues: Sequence[QueueDef], day: dt.date) -> list[QueueSummary]:
@@ -461,11 +461,11 @@ async def board_calls(day: dt.date, queues: Sequence[QueueDef] = ()) -> list[Boa
     """The day's numbers being called (called or recalled), latest first. No names."""
     names = {q.id: q.name for q in queues}
     rows = await QueueTicket.raw(
-        f"SELECT {_COLUMNS} FROM queue_ticket WHERE queue_date = {{}} AND status IN ({_BOARD_SQL}) "
+        f"SELECT {TICKET_COLUMNS} FROM queue_ticket WHERE queue_date = {{}} AND status IN ({_BOARD_SQL}) "
         "ORDER BY called_at DESC",
         day,
     )
-    return [board_call(_ticket(r), names.get(r["queue"], r["queue"])) for r in rows]
+    return [board_call(ticket_of(r), names.get(r["queue"], r["queue"])) for r in rows]
 
 
 def board_call(ticket: Ticket, queue_name: str) -> BoardCall:
@@ -488,10 +488,10 @@ async def visit_places(visit_id: int, queues: Sequence[QueueDef] = ()) -> list[T
     """Today's tickets of a visit, oldest first, each with the people still ahead of it now (the patient
     page, /p/{token})."""
     rows = await QueueTicket.raw(
-        f"SELECT {_COLUMNS} FROM queue_ticket WHERE visit = {{}} ORDER BY id", visit_id
+        f"SELECT {TICKET_COLUMNS} FROM queue_ticket WHERE visit = {{}} ORDER BY id", visit_id
     )
     names = {q.id: q.name for q in queues}
-    return [await _place(_ticket(row), names) for row in rows]
+    return [await _place(ticket_of(row), names) for row in rows]
 
 
 async def _place(ticket: Ticket, names: dict[str, str]) -> TicketStatusView:
@@ -524,11 +524,11 @@ async def _place(ticket: Ticket, names: dict[str, str]) -> TicketStatusView:
 
 async def ticket_for_print(ticket_id: int) -> tuple[Ticket, str]:
     """The ticket and the resident's name (masked by the caller before printing)."""
-    cols = ", ".join(f"t.{c.strip()}" for c in _COLUMNS.split(","))
+    cols = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
     rows = await QueueTicket.raw(
         f"SELECT {cols}, r.name FROM queue_ticket t JOIN resident r ON r.id = t.resident WHERE t.id = {{}}",
         ticket_id,
     )
     if not rows:
         raise NotFound(f"no ticket with id {ticket_id}", field="ticket_id")
-    return _ticket(rows[0]), str(rows[0]["name"])
+    return ticket_of(rows[0]), str(rows[0]["name"])
