@@ -12,13 +12,12 @@ import datetime as dt
 from typing import Any, Final
 
 from db.convert import as_date
-from db.queues import CALL_ORDER, TICKET_COLUMNS, ticket_of
+from db.queues import CALL_ORDER, TICKET_COLUMNS_T, ticket_of
 from db.tables import QueueTicket
 from flows.doctor_queue import QueuePatient, waiting_minutes
 from flows.model import Condition, Sex
 from flows.queue import ACTIVE
 
-_TICKET_COLUMNS: Final = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
 _OPEN_SQL: Final = ", ".join(f"'{s.value}'" for s in sorted(ACTIVE))
 _ORDER: Final = {c: i for i, c in enumerate(Condition)}
 _KNOWN: Final = frozenset(c.value for c in Condition)
@@ -28,7 +27,7 @@ _CALL_ORDER_T: Final = ", ".join(f"t.{part.strip()}" for part in CALL_ORDER.spli
 async def queue_patients(queue_id: str, day: dt.date, *, now: dt.datetime) -> list[QueuePatient]:
     """The queue's open tickets of `day` (waiting, called, recalled, in service, skipped) in call order."""
     rows = await QueueTicket.raw(
-        f"SELECT {_TICKET_COLUMNS}, r.name AS resident_name, r.sex AS resident_sex, "
+        f"SELECT {TICKET_COLUMNS_T}, r.name AS resident_name, r.sex AS resident_sex, "
         "r.birth_date AS resident_birth_date, d.condition AS condition "
         "FROM queue_ticket t JOIN resident r ON r.id = t.resident "
         "LEFT JOIN diagnosis d ON d.resident = t.resident AND d.status = 'confirmed' "

@@ -55,6 +55,10 @@ CALL_ORDER = "priority DESC, order_at, number"
 _BOARD_SQL = ", ".join(f"'{s.value}'" for s in sorted(ON_BOARD))
 
 
+# The same columns of the ticket aliased `t`, for queries that join the ticket to its resident.
+TICKET_COLUMNS_T = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
+
+
 def ticket_of(row: dict[str, Any]) -> Ticket:
     optional = convert.aware
     return Ticket(
@@ -524,9 +528,8 @@ async def _place(ticket: Ticket, names: dict[str, str]) -> TicketStatusView:
 
 async def ticket_for_print(ticket_id: int) -> tuple[Ticket, str]:
     """The ticket and the resident's name (masked by the caller before printing)."""
-    cols = ", ".join(f"t.{c.strip()}" for c in TICKET_COLUMNS.split(","))
     rows = await QueueTicket.raw(
-        f"SELECT {cols}, r.name FROM queue_ticket t JOIN resident r ON r.id = t.resident WHERE t.id = {{}}",
+        f"SELECT {TICKET_COLUMNS_T}, r.name FROM queue_ticket t JOIN resident r ON r.id = t.resident WHERE t.id = {{}}",
         ticket_id,
     )
     if not rows:
